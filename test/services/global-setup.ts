@@ -1,0 +1,32 @@
+// vitest globalSetup: installs (first time) and starts every real test service once per test run, hands their
+// connection details to the test files, and always stops them. A service that cannot start fails the run:
+// nothing is skipped. The Qdrant double joins here when the Qdrant store lands (it is a double, not a server).
+import type { TestProject } from 'vitest/node';
+import { startMinio } from './minio.ts';
+import { startNeo4j } from './neo4j.ts';
+import { startPostgres } from './postgres.ts';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  const results = await Promise.allSettled([startPostgres(), startNeo4j(), startMinio()]);
+  const servers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const stopAll = async () => {
+    await Promise.allSettled(servers.map((s) => s.stop()));
+  };
+  if (failures.length > 0) {
+    await stopAll();
+    throw new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n\n'));
+  }
+  const [postgres, neo4j, minio] = servers as [
+    Awaited<ReturnType<typeof startPostgres>>,
+    Awaited<ReturnType<typeof startNeo4j>>,
+    Awaited<ReturnType<typeof startMinio>>,
+  ];
+  project.provide('services', { postgres: postgres.info, neo4j: neo4j.info, minio: minio.info });
+  console.log(
+    `test services up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL ${postgres.info.version} ` +
+      `:${postgres.info.port}, Neo4j ${neo4j.info.version} ${neo4j.info.boltUrl}, MinIO ${minio.info.endpoint}`,
+  );
+  return stopAll;
+}
