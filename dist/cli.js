@@ -38,7 +38,7 @@ var package_default = {
     backdrill: "tsx src/cli/index.ts"
   },
   devDependencies: {
-    "@biomejs/biome": "^2.6.8",
+    "@biomejs/biome": "2.5.15",
     "@types/node": "^24.19.2",
     "@types/pg": "^8.23.1",
     esbuild: "^0.28.2",
