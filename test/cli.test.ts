@@ -39,7 +39,7 @@ describe('backdrill CLI skeleton', () => {
 
   it('the README exit-code table is the one the CLI uses', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const rows = [...readme.matchAll(/^\| (\d+) \| (.+) \|$/gm)].map((m) => [Number(m[1]), m[2]]);
+    const rows = [...readme.matchAll(/^\|\s*(\d+)\s*\|\s*(.+?)\s*\|$/gm)].map((m) => [Number(m[1]), m[2]]);
     expect(rows).toEqual(exitCodeMeanings.map(([c, m]) => [c, m]));
   });
 
