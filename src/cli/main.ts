@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import pkg from '../../package.json' with { type: 'json' };
 import { isBackdrillError, UsageError } from '../errors.ts';
+import { isStorageError } from '../storage/backend.ts';
 import type { CliIO, Command } from './command.ts';
 import { commands } from './commands/index.ts';
 import { ExitCode, exitCodeFor, exitCodeMeanings } from './exit-codes.ts';
@@ -135,6 +136,17 @@ export function reportError(err: unknown, io: CliIO): number {
     io.stderr.write(`backdrill: ${err.message}\n`);
     if (err.hint) io.stderr.write(`  ${err.hint}\n`);
     return exitCodeFor(err.kind);
+  }
+  if (isStorageError(err)) {
+    io.stderr.write(`backdrill: storage error: ${err.message}\n`);
+    const hint =
+      err.code === 'permission'
+        ? 'check the storage credentials and their permissions on the bucket or folder'
+        : err.retryable
+          ? 'the storage kept failing after retries; check its health and the network, then run again'
+          : 'check the repository location and the storage';
+    io.stderr.write(`  ${hint}\n`);
+    return ExitCode.fatal;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   io.stderr.write(`backdrill: unexpected error: ${e.message}\n`);

@@ -1,0 +1,133 @@
+// Content-defined chunking (FastCDC with normalized chunking): cut points depend on the content, so an insert or
+// an update shifts only the chunks around it and the rest deduplicates. The gear table is derived from the
+// repository's chunk-ID key, so chunk boundaries do not reveal content to someone without the key.
+import { hkdfSync } from 'node:crypto';
+import type { Readable } from 'node:stream';
+
+export interface ChunkerParams {
+  min: number;
+  avg: number;
+  max: number;
+}
+
+/** Anything that yields bytes: a node stream, an async generator, or an array of buffers. */
+export type ByteSource = Readable | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+export const DEFAULT_CHUNKER: ChunkerParams = { min: 512 * 1024, avg: 2 * 1024 * 1024, max: 8 * 1024 * 1024 };
+
+export function checkChunkerParams(p: ChunkerParams): void {
+  const pow2 = (n: number) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+  if (!(p.min >= 64 && p.min < p.avg && p.avg < p.max && pow2(p.avg) && p.max <= 64 * 1024 * 1024)) {
+    throw new Error(
+      `invalid chunker parameters ${JSON.stringify(p)}: need 64 <= min < avg < max <= 64 MiB, avg a power of two`,
+    );
+  }
+}
+
+export function gearTable(chunkIdKey: Buffer): Int32Array {
+  const bytes = Buffer.from(hkdfSync('sha256', chunkIdKey, Buffer.alloc(0), 'backdrill/v1/chunker-gear', 1024));
+  const table = new Int32Array(256);
+  for (let i = 0; i < 256; i++) table[i] = bytes.readInt32LE(i * 4);
+  return table;
+}
+
+/** A mask with the `bits` highest bits of 32 set: the high bits of a gear hash mix the most input bytes. */
+function highMask(bits: number): number {
+  return bits >= 32 ? -1 : ~((1 << (32 - bits)) - 1) | 0;
+}
+
+export class Chunker {
+  private readonly maskS: number;
+  private readonly maskL: number;
+  private pending: Uint8Array[] = [];
+  private pendingLen = 0;
+  private h = 0;
+
+  constructor(
+    private readonly params: ChunkerParams,
+    private readonly gear: Int32Array,
+  ) {
+    checkChunkerParams(params);
+    const bits = Math.log2(params.avg);
+    // Normalized chunking, level 2: harder to cut before avg, easier after, so sizes cluster around avg.
+    this.maskS = highMask(bits + 2);
+    this.maskL = highMask(bits - 2);
+  }
+
+  /** Feeds bytes; returns the chunks completed by them. The caller must not modify `buf` afterwards (it is kept,
+   * not copied, until its chunk completes; node streams hand out fresh buffers). */
+  push(buf: Uint8Array): Buffer[] {
+    const out: Buffer[] = [];
+    const { min, avg, max } = this.params;
+    const G = this.gear;
+    const maskS = this.maskS;
+    const maskL = this.maskL;
+    const n = buf.length;
+    let pos = 0;
+    while (pos < n) {
+      // Chunk offset of buf[j] is base + j.
+      const base = this.pendingLen - pos;
+      let j = Math.max(pos, min - base);
+      let h = this.h;
+      let cut = -1;
+      const endS = Math.min(n, avg - base);
+      for (; j < endS; j++) {
+        h = ((h << 1) + G[buf[j]!]!) | 0;
+        if ((h & maskS) === 0) {
+          cut = j + 1;
+          break;
+        }
+      }
+      if (cut < 0) {
+        const endL = Math.min(n, max - base);
+        for (; j < endL; j++) {
+          h = ((h << 1) + G[buf[j]!]!) | 0;
+          if ((h & maskL) === 0) {
+            cut = j + 1;
+            break;
+          }
+        }
+        if (cut < 0 && max - base <= n) cut = max - base;
+      }
+      if (cut < 0) {
+        this.h = h;
+        this.pending.push(buf.subarray(pos));
+        this.pendingLen += n - pos;
+        break;
+      }
+      out.push(this.take(buf.subarray(pos, cut)));
+      pos = cut;
+    }
+    return out;
+  }
+
+  /** Ends the stream; returns the last, possibly short, chunk (none for an empty stream). */
+  finish(): Buffer[] {
+    if (this.pendingLen === 0) return [];
+    return [this.take(new Uint8Array(0))];
+  }
+
+  private take(tail: Uint8Array): Buffer {
+    // Own, non-pooled memory: chunks are transferred to worker threads.
+    const chunk = Buffer.allocUnsafeSlow(this.pendingLen + tail.length);
+    let o = 0;
+    for (const p of this.pending) {
+      chunk.set(p, o);
+      o += p.length;
+    }
+    chunk.set(tail, o);
+    this.pending = [];
+    this.pendingLen = 0;
+    this.h = 0;
+    return chunk;
+  }
+}
+
+/** Splits a byte stream into content-defined chunks, pulling from the source only as fast as they are consumed. */
+export async function* chunkStream(source: ByteSource, chunker: Chunker): AsyncGenerator<Buffer> {
+  for await (const piece of source as AsyncIterable<Uint8Array | string>) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    yield* chunker.push(bytes);
+  }
+  yield* chunker.finish();
+}

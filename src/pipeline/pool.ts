@@ -1,0 +1,138 @@
+// A pool of worker threads that seal (compress + encrypt) and unseal objects, so compression and encryption use
+// every core while the main thread chunks and hashes. The worker runs this same module: from source, Node 24
+// loads it directly (erasable TypeScript only); from a bundle, the bundle file itself (see src/cli/index.ts).
+import { availableParallelism } from 'node:os';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
+
+const ROLE = 'backdrill-pipeline';
+
+type Task =
+  | { op: 'seal'; type: ObjectType; id: string; data: Uint8Array; level: number | null }
+  | { op: 'unseal'; type: ObjectType; id: string; data: Uint8Array; maxSize: number };
+
+type Reply =
+  | { seq: number; ok: true; data: Uint8Array }
+  | { seq: number; ok: false; message: string; envelope: boolean };
+
+interface WireKeys {
+  encryption: Uint8Array | null;
+  chunkId: Uint8Array;
+}
+
+/** A buffer can be transferred only when it owns its whole ArrayBuffer (small Buffers share a pool). */
+function transferList(b: Uint8Array): ArrayBuffer[] {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
+    ? [b.buffer]
+    : [];
+}
+
+function serve(): void {
+  const wire = (workerData as { keys: WireKeys }).keys;
+  const keys: MasterKeys = {
+    encryption: wire.encryption ? Buffer.from(wire.encryption) : null,
+    chunkId: Buffer.from(wire.chunkId),
+  };
+  const port = parentPort!;
+  port.on('message', (msg: { seq: number; task: Task }) => {
+    const { seq, task } = msg;
+    try {
+      const out =
+        task.op === 'seal'
+          ? seal(keys, task.type, task.id, task.data, task.level)
+          : unseal(keys, task.type, task.id, task.data, task.maxSize);
+      const reply: Reply = { seq, ok: true, data: out };
+      port.postMessage(reply, transferList(out));
+    } catch (err) {
+      const reply: Reply = {
+        seq,
+        ok: false,
+        message: (err as Error).message,
+        envelope: err instanceof EnvelopeError,
+      };
+      port.postMessage(reply);
+    }
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) serve();
+
+interface Slot {
+  worker: Worker;
+  inFlight: number;
+}
+
+export class PipelinePool {
+  private readonly slots: Slot[] = [];
+  private readonly pending = new Map<number, { resolve: (b: Buffer) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+  private closed = false;
+
+  constructor(keys: MasterKeys, size = defaultPoolSize()) {
+    const wire: WireKeys = { encryption: keys.encryption, chunkId: keys.chunkId };
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL(import.meta.url), { workerData: { role: ROLE, keys: wire } });
+      // Idle workers must not keep a finished CLI alive; in-flight work holds a ref below.
+      worker.unref();
+      const slot: Slot = { worker, inFlight: 0 };
+      worker.on('message', (reply: Reply) => {
+        slot.inFlight--;
+        if (slot.inFlight === 0) worker.unref();
+        const p = this.pending.get(reply.seq);
+        if (!p) return;
+        this.pending.delete(reply.seq);
+        if (reply.ok) p.resolve(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
+        else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
+      });
+      worker.on('error', (err) => this.failAll(err));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.failAll(new Error(`pipeline worker exited unexpectedly (code ${code})`));
+      });
+      this.slots.push(slot);
+    }
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  private submit(task: Task): Promise<Buffer> {
+    if (this.closed) return Promise.reject(new Error('pipeline pool is closed'));
+    let slot = this.slots[0]!;
+    for (const s of this.slots) if (s.inFlight < slot.inFlight) slot = s;
+    const seq = this.seq++;
+    return new Promise<Buffer>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      if (slot.inFlight === 0) slot.worker.ref();
+      slot.inFlight++;
+      slot.worker.postMessage({ seq, task }, transferList(task.data));
+    });
+  }
+
+  /** Compresses and encrypts. `data` is transferred when it owns its memory: do not use it afterwards. */
+  seal(type: ObjectType, id: string, data: Uint8Array, level: number | null): Promise<Buffer> {
+    return this.submit({ op: 'seal', type, id, data, level });
+  }
+
+  /** Authenticates, decrypts and decompresses; rejects with EnvelopeError when the object is damaged. */
+  unseal(type: ObjectType, id: string, data: Uint8Array, maxSize: number): Promise<Buffer> {
+    return this.submit({ op: 'unseal', type, id, data, maxSize });
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new Error('pipeline pool closed'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+export function defaultPoolSize(): number {
+  const env = Number(process.env.BACKDRILL_WORKERS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return Math.max(1, Math.min(availableParallelism(), 8));
+}

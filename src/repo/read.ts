@@ -1,0 +1,50 @@
+// Reading an artifact back: chunks are fetched and unsealed ahead in parallel, each is proven to be the one the
+// manifest names (authenticated, size, HMAC ID), and bytes are yielded strictly in order. A damaged chunk stops
+// the stream with an integrity error before any of its bytes are yielded.
+import { BackdrillError } from '../errors.ts';
+import type { Artifact, Snapshot } from './format.ts';
+import type { Repository } from './repository.ts';
+
+export function findArtifact(snapshot: Snapshot, name: string): Artifact {
+  const artifact = snapshot.artifacts.find((a) => a.name === name);
+  if (!artifact) {
+    const names = snapshot.artifacts.map((a) => a.name).join(', ') || 'none';
+    throw new BackdrillError(
+      'usage',
+      `snapshot ${snapshot.id.slice(0, 8)} has no artifact "${name}" (it has: ${names})`,
+    );
+  }
+  return artifact;
+}
+
+export async function* readArtifact(
+  repo: Repository,
+  artifact: Artifact,
+  options: { prefetch?: number } = {},
+): AsyncGenerator<Buffer> {
+  const prefetch = Math.max(1, options.prefetch ?? repo.pipeline().size * 2 + 2);
+  const queue: Array<Promise<Buffer>> = [];
+  let next = 0;
+  const fill = () => {
+    while (queue.length < prefetch && next < artifact.chunks.length) {
+      const p = repo.readChunk(artifact.chunks[next++]!);
+      // Errors surface when the chunk's turn comes; until then they must not count as unhandled.
+      p.catch(() => {});
+      queue.push(p);
+    }
+  };
+  fill();
+  let total = 0;
+  while (queue.length > 0) {
+    const chunk = await queue.shift()!;
+    total += chunk.length;
+    fill();
+    yield chunk;
+  }
+  if (total !== artifact.size) {
+    throw new BackdrillError(
+      'integrity',
+      `artifact ${artifact.name}: read ${total} bytes, the manifest says ${artifact.size}`,
+    );
+  }
+}
