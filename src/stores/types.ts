@@ -1,0 +1,85 @@
+// The contract every store adapter (postgres, neo4j, qdrant) implements. An adapter produces and consumes byte
+// streams (artifacts) and fingerprints; it never touches the repository's storage, and the repository never
+// knows what a store is. src/stores/run.ts ties the two together.
+import { z } from 'zod';
+import type { ByteSource } from '../pipeline/chunker.ts';
+import type { Fingerprint } from './fingerprint.ts';
+
+/** Where an adapter writes its artifacts during a backup. */
+export interface ArtifactSink {
+  /** Stores one artifact stream completely; rejects (and no snapshot is written) on any error. */
+  add(name: string, source: ByteSource): Promise<void>;
+}
+
+/** Where an adapter reads its artifacts during a restore. */
+export interface ArtifactSource {
+  names(): string[];
+  /** Size in bytes of an artifact. */
+  size(name: string): number;
+  /** Bytes of an artifact, each chunk authenticated before it is yielded. */
+  open(name: string): AsyncIterable<Buffer>;
+}
+
+/** What the store looked like when its backup was taken, recorded in the snapshot manifest. */
+export const CapturePoint = z.object({
+  /** ISO time the data is consistent as of (snapshot export time, transaction start, ...). */
+  at: z.string(),
+  /** Server version string as reported by the server (drills provision the same version). */
+  serverVersion: z.string(),
+  /** Store-specific detail: LSN, snapshot id, database list, edition, export counts before/after, ... */
+  details: z.record(z.string(), z.unknown()),
+});
+export type CapturePoint = z.infer<typeof CapturePoint>;
+
+export interface ProbeResult {
+  kind: string;
+  version: string;
+  /** Store-specific facts: databases, extensions, sizes, edition, collections, ... */
+  details: Record<string, unknown>;
+}
+
+export interface StoreBackupResult {
+  capture: CapturePoint;
+  fingerprint: Fingerprint;
+  /** Things the user should know (e.g. the graph changed during a non-transactional export). */
+  warnings: string[];
+}
+
+export interface RestoreOptions {
+  /** Restore into a non-empty target (after the caller saved it as a safety snapshot). */
+  force: boolean;
+  /** Parallel jobs where the store supports them. */
+  jobs?: number;
+  signal?: AbortSignal;
+}
+
+export interface RestoreResult {
+  warnings: string[];
+}
+
+/** Raised when a restore could not restore everything: a partial restore is a failed restore. */
+export class IncompleteRestoreError extends Error {
+  constructor(
+    message: string,
+    /** What failed, one line each (object names and the server's reason). */
+    readonly failures: string[],
+  ) {
+    super(message);
+    this.name = 'IncompleteRestoreError';
+  }
+}
+
+export interface StoreAdapter<Target> {
+  readonly kind: string;
+  /** The store's name from backdrill.yml. */
+  readonly name: string;
+  probe(): Promise<ProbeResult>;
+  /** Backs the store up into artifacts; the fingerprint describes exactly the data in them. */
+  backup(sink: ArtifactSink): Promise<StoreBackupResult>;
+  /** Whether a restore target holds data already (a restore refuses a non-empty target unless forced). */
+  targetIsEmpty(target: Target): Promise<boolean>;
+  /** Restores artifacts into a target; throws IncompleteRestoreError when anything failed to restore. */
+  restore(source: ArtifactSource, target: Target, options: RestoreOptions): Promise<RestoreResult>;
+  /** Fingerprint of a live target, to compare with the one recorded at backup time. */
+  fingerprint(target: Target): Promise<Fingerprint>;
+}
