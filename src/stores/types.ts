@@ -74,10 +74,17 @@ export interface StoreAdapter<Target> {
   /** The store's name from backdrill.yml. */
   readonly name: string;
   probe(): Promise<ProbeResult>;
+  /**
+   * Turns the user's --target (a URL; undefined: the store's own url from backdrill.yml) into this store's
+   * restore target for the artifacts of one snapshot (which databases / collections go where).
+   */
+  target(spec: string | undefined, source: ArtifactSource): Target;
   /** Backs the store up into artifacts; the fingerprint describes exactly the data in them. */
   backup(sink: ArtifactSink): Promise<StoreBackupResult>;
   /** Whether a restore target holds data already (a restore refuses a non-empty target unless forced). */
   targetIsEmpty(target: Target): Promise<boolean>;
+  /** Backs up what a forced restore into `target` would replace, so it can be rolled back (a safety snapshot). */
+  backupTarget(target: Target, sink: ArtifactSink): Promise<StoreBackupResult>;
   /** Restores artifacts into a target; throws IncompleteRestoreError when anything failed to restore. */
   restore(source: ArtifactSource, target: Target, options: RestoreOptions): Promise<RestoreResult>;
   /** Fingerprint of a live target, to compare with the one recorded at backup time. */
