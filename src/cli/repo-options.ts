@@ -1,7 +1,8 @@
 // The flags and environment every repository command shares (restic's names, with BACKDRILL_ instead of
 // RESTIC_), and opening the repository from them.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadConfig } from '../config/load.ts';
 import { BackdrillError, UsageError } from '../errors.ts';
 import { kdfFromEnv } from '../repo/keys.ts';
 import { withLock } from '../repo/lock.ts';
@@ -10,6 +11,12 @@ import { openBackend, redactLocation } from '../storage/index.ts';
 import type { CliIO, OptionSpec, OptionValues } from './command.ts';
 
 export const repoOptions: Record<string, OptionSpec> = {
+  config: {
+    type: 'string',
+    short: 'c',
+    value: 'FILE',
+    description: 'backdrill.yml with the repository and the stores (env BACKDRILL_CONFIG; default ./backdrill.yml)',
+  },
   repo: {
     type: 'string',
     short: 'r',
@@ -41,10 +48,34 @@ function str(values: OptionValues, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-export function repoLocation(values: OptionValues, env: NodeJS.ProcessEnv): string {
-  const loc = str(values, 'repo') ?? env.BACKDRILL_REPOSITORY;
-  if (!loc) throw new UsageError('no repository given', 'pass --repo LOCATION or set BACKDRILL_REPOSITORY');
+/** The repository section of backdrill.yml, as far as opening the repository goes. */
+export interface RepositorySettings {
+  location: string;
+  password?: string | undefined;
+  passwordFile?: string | undefined;
+  passwordCommand?: string | undefined;
+}
+
+/** Flags first, then the environment, then backdrill.yml. */
+export function repoLocation(values: OptionValues, env: NodeJS.ProcessEnv, fromConfig?: RepositorySettings): string {
+  const loc = str(values, 'repo') || env.BACKDRILL_REPOSITORY || fromConfig?.location;
+  if (!loc) {
+    throw new UsageError('no repository given', 'pass --repo LOCATION, set BACKDRILL_REPOSITORY, or use --config');
+  }
   return loc;
+}
+
+function passwordFor(
+  values: OptionValues,
+  env: NodeJS.ProcessEnv,
+  fromConfig?: RepositorySettings,
+): string | undefined {
+  const given = resolvePassword(values, env);
+  if (given !== undefined || !fromConfig) return given;
+  return resolvePassword(
+    { 'password-file': fromConfig.passwordFile, 'password-command': fromConfig.passwordCommand },
+    { ...env, BACKDRILL_PASSWORD: fromConfig.password },
+  );
 }
 
 /** The password from flags or environment, or undefined when none is configured. */
@@ -87,9 +118,25 @@ export function resolvePassword(
   return direct === undefined || direct === '' ? undefined : direct;
 }
 
-export async function openRepository(values: OptionValues, io: CliIO): Promise<Repository> {
-  const location = repoLocation(values, io.env);
-  const password = resolvePassword(values, io.env);
+/**
+ * The repository section of backdrill.yml for commands that only need the repository: from --config or
+ * BACKDRILL_CONFIG (which must exist), else ./backdrill.yml when there is one.
+ */
+function repositoryFromConfigFile(values: OptionValues, env: NodeJS.ProcessEnv): RepositorySettings | undefined {
+  const explicit = str(values, 'config') ?? env.BACKDRILL_CONFIG;
+  if (!explicit && !existsSync('backdrill.yml')) return undefined;
+  return loadConfig(explicit ?? 'backdrill.yml', env).config.repository;
+}
+
+export async function openRepository(
+  values: OptionValues,
+  io: CliIO,
+  fromConfig?: RepositorySettings,
+): Promise<Repository> {
+  const flagsOrEnv = str(values, 'repo') || io.env.BACKDRILL_REPOSITORY;
+  const settings = fromConfig ?? (flagsOrEnv ? undefined : repositoryFromConfigFile(values, io.env));
+  const location = repoLocation(values, io.env, settings);
+  const password = passwordFor(values, io.env, settings);
   const backend = openBackend(location);
   try {
     const repo = await Repository.open(backend, password === undefined ? {} : { password });
@@ -134,4 +181,23 @@ export async function withReadLock<T>(
 ): Promise<T> {
   if (values['no-lock']) return fn();
   return withLock(repo, 'shared', { operation }, fn);
+}
+
+/** Opens the repository, runs fn, and always closes it. */
+export async function withRepository<T>(
+  values: OptionValues,
+  io: CliIO,
+  fn: (repo: Repository) => Promise<T>,
+  fromConfig?: RepositorySettings,
+): Promise<T> {
+  const repo = await openRepository(values, io, fromConfig);
+  try {
+    return await fn(repo);
+  } finally {
+    await repo.close();
+  }
+}
+
+export function configPath(values: OptionValues, env: NodeJS.ProcessEnv): string {
+  return str(values, 'config') ?? env.BACKDRILL_CONFIG ?? 'backdrill.yml';
 }

@@ -41,9 +41,7 @@ function interpolate(value: unknown, env: NodeJS.ProcessEnv, path: PathPart[], s
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, env, [...path, i], secrets));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...path, k], secrets)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, [...path, k], secrets)]));
   }
   return value;
 }

@@ -24,7 +24,9 @@ const TAG_LEN = 16;
 const PLAIN_SUM_LEN = 32;
 
 /** No sealed object is smaller: header + nonce + flag + tag (encrypted), or header + checksum + flag (plain). */
-export const MIN_SEALED_SIZE = HEADER_LEN + Math.min(NONCE_LEN + TAG_LEN, PLAIN_SUM_LEN) + 1;
+export function minSealedSize(encrypted: boolean): number {
+  return HEADER_LEN + (encrypted ? NONCE_LEN + TAG_LEN : PLAIN_SUM_LEN) + 1;
+}
 
 /** Raised when an object fails authentication or is malformed: it was damaged or tampered with. */
 export class EnvelopeError extends Error {

@@ -131,10 +131,13 @@ export class SnapshotWriter {
       await this.repo.backend.put(key, sealed, { ifNoneMatch: this.repo.config.conditionalWrites });
       return sealed.length;
     } catch (err) {
-      // Another backup stored the same content meanwhile: its copy serves us equally.
+      // Another backup stored the same content meanwhile: its copy serves us equally. An object too small to
+      // be a chunk is damage the index left out on purpose: replace it.
       if (isStorageError(err, 'already-exists')) {
         const info = await this.repo.backend.stat(key);
-        if (info) return info.size;
+        if (info && info.size >= this.repo.minChunkSize) return info.size;
+        await this.repo.backend.put(key, sealed);
+        return sealed.length;
       }
       throw err;
     }

@@ -9,7 +9,7 @@ import {
   EnvelopeError,
   envelopeIsEncrypted,
   type MasterKeys,
-  MIN_SEALED_SIZE,
+  minSealedSize,
   type ObjectType,
   seal,
   unseal,
@@ -62,6 +62,11 @@ export class Repository {
 
   get location(): string {
     return this.backend.location;
+  }
+
+  /** The smallest a stored chunk can be; anything smaller under data/ is damage. */
+  get minChunkSize(): number {
+    return minSealedSize(this.keys.encryption !== null);
   }
 
   get chunker(): ChunkerParams {
@@ -253,7 +258,9 @@ export class Repository {
     }
     const id = randomBytes(32).toString('hex');
     const file = await createKeyFile(password, this.keys, this.id, kdf);
-    await this.backend.put(layout.key(id), Buffer.from(JSON.stringify(file)), { ifNoneMatch: true });
+    await this.backend.put(layout.key(id), Buffer.from(JSON.stringify(file)), {
+      ifNoneMatch: this.config.conditionalWrites,
+    });
     return id;
   }
 
@@ -371,7 +378,7 @@ export class Repository {
     for await (const o of this.backend.list(layout.dataPrefix)) {
       const id = chunkIdFromKey(o.key);
       // An object too small to be a sealed chunk is damage, not a chunk to reuse: the backup stores it again.
-      if (id && o.size >= MIN_SEALED_SIZE) index.set(id, o.size);
+      if (id && o.size >= this.minChunkSize) index.set(id, o.size);
     }
     return index;
   }

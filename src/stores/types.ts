@@ -2,6 +2,7 @@
 // streams (artifacts) and fingerprints; it never touches the repository's storage, and the repository never
 // knows what a store is. src/stores/run.ts ties the two together.
 import { z } from 'zod';
+import { BackdrillError } from '../errors.ts';
 import type { ByteSource } from '../pipeline/chunker.ts';
 import type { Fingerprint } from './fingerprint.ts';
 
@@ -57,14 +58,21 @@ export interface RestoreResult {
   warnings: string[];
 }
 
-/** Raised when a restore could not restore everything: a partial restore is a failed restore. */
-export class IncompleteRestoreError extends Error {
+/** Raised when a restore could not restore everything: a partial restore is a failed restore (exit 3). */
+export class IncompleteRestoreError extends BackdrillError {
   constructor(
-    message: string,
+    summary: string,
     /** What failed, one line each (object names and the server's reason). */
     readonly failures: string[],
   ) {
-    super(message);
+    const shown = failures
+      .slice(0, 20)
+      .map((f) => `\n  - ${f}`)
+      .join('');
+    const more = failures.length > 20 ? `\n  ... and ${failures.length - 20} more` : '';
+    super('integrity', `${summary}:${shown}${more}`, {
+      hint: 'the target holds a partial restore: do not use it; fix the cause (missing extension, role, version) and restore again',
+    });
     this.name = 'IncompleteRestoreError';
   }
 }

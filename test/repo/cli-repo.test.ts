@@ -242,7 +242,7 @@ describe('bad input and faults (folder repository)', () => {
     const env = cliEnv(await newLocation('folder'));
     await runCli(['init'], { env });
     const cases: Array<[string[], RegExp]> = [
-      [['backup', '--name', 'x'], /needs --stdin/],
+      [['backup', '--name', 'x'], /--name goes with --stdin/],
       [['backup', '--stdin'], /needs --name/],
       [['verify', '--read-data-subset', '8/7'], /--read-data-subset "8\/7" is not a subset/],
       [['dump', 'zz', 'x'], /"zz" is not a snapshot ID/],

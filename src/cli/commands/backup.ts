@@ -1,27 +1,27 @@
-// backup (of standard input, until the store adapters land) and dump (an artifact back to stdout or a file).
+// backup (the stores of backdrill.yml, or standard input) and dump (an artifact back to stdout or a file).
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { loadConfig } from '../../config/load.ts';
 import { UsageError } from '../../errors.ts';
 import { backupStreams } from '../../repo/backup.ts';
+import type { Snapshot } from '../../repo/format.ts';
 import { findArtifact, readArtifact } from '../../repo/read.ts';
-import type { Repository } from '../../repo/repository.ts';
+import { backupStore } from '../../stores/run.ts';
 import type { CliIO, Command, OptionValues } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { formatBytes, Progress } from '../progress.ts';
-import { noLockOption, openRepository, repoEnvHelp, repoOptions, withReadLock } from '../repo-options.ts';
-
-async function withRepo<T>(values: OptionValues, io: CliIO, fn: (repo: Repository) => Promise<T>): Promise<T> {
-  const repo = await openRepository(values, io);
-  try {
-    return await fn(repo);
-  } finally {
-    await repo.close();
-  }
-}
+import {
+  configPath,
+  noLockOption,
+  repoEnvHelp,
+  repoOptions,
+  withReadLock,
+  withRepository,
+} from '../repo-options.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,199}$/;
 
@@ -35,79 +35,140 @@ export function parseRetryLock(text: string | undefined): number {
 
 export const backupCommand: Command = {
   name: 'backup',
-  summary: 'back up standard input into the repository as one snapshot (--stdin)',
-  usage: 'backdrill backup --stdin --name NAME [flags]',
-  details: `Reads standard input to its end and stores it as the artifact NAME of a new snapshot. The snapshot
-becomes visible only when everything is stored: an interrupted backup leaves no snapshot (only
-unreferenced chunks, which the next backup reuses and prune collects). Config-driven backups of
-PostgreSQL, Neo4j and Qdrant arrive with the store adapters.
+  summary: 'back up the stores of backdrill.yml (or standard input with --stdin) into the repository',
+  usage: 'backdrill backup [--config FILE] [--store NAME]... [flags]  |  backdrill backup --stdin --name NAME [flags]',
+  details: `With backdrill.yml: backs up every store (or those named by --store) into one backup set, one
+snapshot per store, each with the store's capture point and fingerprint. With --stdin: stores standard
+input as the artifact NAME of one snapshot.
+
+A snapshot becomes visible only when everything is stored: an interrupted backup leaves no snapshot
+(only unreferenced chunks, which the next backup reuses and prune collects).
 
 ${repoEnvHelp}`,
   options: {
     ...repoOptions,
-    stdin: { type: 'boolean', description: 'read the data to back up from standard input' },
-    name: {
+    store: {
       type: 'string',
       value: 'NAME',
-      description: 'artifact name (e.g. dump.sql); also the store name unless --store',
+      multiple: true,
+      description: 'only this store (with --stdin: the store name recorded; default NAME)',
     },
-    store: { type: 'string', value: 'NAME', description: 'store name recorded in the snapshot (default: NAME)' },
-    tag: { type: 'string', value: 'TAG', multiple: true, description: 'tag the snapshot' },
+    tag: { type: 'string', value: 'TAG', multiple: true, description: 'tag the snapshot(s)' },
+    stdin: { type: 'boolean', description: 'read the data to back up from standard input' },
+    name: { type: 'string', value: 'NAME', description: 'with --stdin: the artifact name (e.g. dump.sql)' },
     'retry-lock': { type: 'string', value: 'DURATION', description: 'wait up to DURATION for a conflicting lock' },
     json: {
       type: 'boolean',
-      description: 'print {snapshot_id, bytes_processed, bytes_added, chunks_new, chunks_reused, duration_ms}',
+      description:
+        'print {snapshot_id, bytes_processed, bytes_added, chunks_new, chunks_reused, duration_ms} (--stdin), or ' +
+        '{backup_set, snapshots: [...]}',
     },
   },
   positionals: [],
   async run({ values }, io) {
-    if (!values.stdin) {
-      throw new UsageError(
-        'backup needs --stdin for now',
-        'pipe the data in: pg_dump ... | backdrill backup --stdin --name dump',
-      );
-    }
-    const name = values.name as string | undefined;
-    if (!name) throw new UsageError('backup --stdin needs --name NAME', 'e.g. --name db.dump');
-    if (!NAME_RE.test(name)) {
-      throw new UsageError(`--name ${JSON.stringify(name)}: use letters, digits and . _ @ + = - (at most 200)`);
-    }
     const tags = (values.tag as string[] | undefined) ?? [];
-    for (const t of tags)
+    for (const t of tags) {
       if (!NAME_RE.test(t)) throw new UsageError(`--tag ${JSON.stringify(t)}: use letters, digits and . _ @ + = -`);
+    }
     const waitMs = parseRetryLock(values['retry-lock'] as string | undefined);
-    return withRepo(values, io, async (repo) => {
-      const progress = new Progress(io, 'backup');
-      const snap = await backupStreams(
-        repo,
-        [{ name, source: io.stdin }],
-        { store: { name: (values.store as string | undefined) ?? name, kind: 'stream' }, tags },
-        { waitMs, onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`) },
+    if (values.stdin) return backupStdin(values, io, tags, waitMs);
+    if (values.name)
+      throw new UsageError('--name goes with --stdin', 'store backups take their names from backdrill.yml');
+    const { config } = loadConfig(configPath(values, io.env), io.env);
+    const wanted = (values.store as string[] | undefined) ?? [];
+    const unknown = wanted.filter((w) => !config.stores.some((s) => s.name === w));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--store ${unknown.join(', ')}: no such store in the config`,
+        `stores: ${config.stores.map((s) => s.name).join(', ')}`,
       );
-      progress.done();
-      const s = snap.stats;
-      if (values.json) {
-        io.stdout.write(
-          `${JSON.stringify({
-            snapshot_id: snap.id,
-            bytes_processed: s.bytesProcessed,
-            bytes_added: s.bytesAdded,
-            chunks_new: s.chunksNew,
-            chunks_reused: s.chunksReused,
-            duration_ms: snap.timings.durationMs,
-          })}\n`,
-        );
-      } else {
-        io.stdout.write(
-          `snapshot ${snap.id.slice(0, 8)} saved: ${formatBytes(s.bytesProcessed)} processed, ` +
-            `${formatBytes(s.bytesAdded)} added (${s.chunksNew} new, ${s.chunksReused} reused chunks) ` +
-            `in ${(snap.timings.durationMs / 1000).toFixed(1)} s\n`,
-        );
-      }
-      return ExitCode.ok;
-    });
+    }
+    const stores = config.stores.filter((s) => wanted.length === 0 || wanted.includes(s.name));
+    return withRepository(
+      values,
+      io,
+      async (repo) => {
+        const backupSet = randomBytes(16).toString('hex');
+        const results = [];
+        for (const store of stores) {
+          const progress = new Progress(io, `backup ${store.name}`);
+          const { snapshot, warnings } = await backupStore(repo, store, {
+            tags,
+            backupSet,
+            waitMs,
+            onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`),
+          });
+          progress.done();
+          for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
+          results.push({ snapshot, warnings });
+          if (!values.json) {
+            const st = snapshot.stats;
+            io.stdout.write(
+              `${store.name}: snapshot ${snapshot.id.slice(0, 8)} saved, ${formatBytes(st.bytesProcessed)} processed, ` +
+                `${formatBytes(st.bytesAdded)} added in ${(snapshot.timings.durationMs / 1000).toFixed(1)} s\n`,
+            );
+          }
+        }
+        if (values.json) {
+          io.stdout.write(
+            `${JSON.stringify({
+              backup_set: backupSet,
+              snapshots: results.map(({ snapshot, warnings }) => ({
+                store: snapshot.store.name,
+                kind: snapshot.store.kind,
+                ...stats(snapshot),
+                warnings,
+              })),
+            })}\n`,
+          );
+        }
+        return ExitCode.ok;
+      },
+      config.repository,
+    );
   },
 };
+
+function stats(snap: Snapshot) {
+  return {
+    snapshot_id: snap.id,
+    bytes_processed: snap.stats.bytesProcessed,
+    bytes_added: snap.stats.bytesAdded,
+    chunks_new: snap.stats.chunksNew,
+    chunks_reused: snap.stats.chunksReused,
+    duration_ms: snap.timings.durationMs,
+  };
+}
+
+async function backupStdin(values: OptionValues, io: CliIO, tags: string[], waitMs: number): Promise<number> {
+  const name = values.name as string | undefined;
+  if (!name) throw new UsageError('backup --stdin needs --name NAME', 'e.g. --name db.dump');
+  if (!NAME_RE.test(name)) {
+    throw new UsageError(`--name ${JSON.stringify(name)}: use letters, digits and . _ @ + = - (at most 200)`);
+  }
+  const store = ((values.store as string[] | undefined) ?? [])[0] ?? name;
+  return withRepository(values, io, async (repo) => {
+    const progress = new Progress(io, 'backup');
+    const snap = await backupStreams(
+      repo,
+      [{ name, source: io.stdin }],
+      { store: { name: store, kind: 'stream' }, tags },
+      { waitMs, onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`) },
+    );
+    progress.done();
+    const s = snap.stats;
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(stats(snap))}\n`);
+    } else {
+      io.stdout.write(
+        `snapshot ${snap.id.slice(0, 8)} saved: ${formatBytes(s.bytesProcessed)} processed, ` +
+          `${formatBytes(s.bytesAdded)} added (${s.chunksNew} new, ${s.chunksReused} reused chunks) ` +
+          `in ${(snap.timings.durationMs / 1000).toFixed(1)} s\n`,
+      );
+    }
+    return ExitCode.ok;
+  });
+}
 
 export const dumpCommand: Command = {
   name: 'dump',
@@ -126,7 +187,7 @@ ${repoEnvHelp}`,
   positionals: ['SNAPSHOT', 'NAME'],
   async run({ values, positionals }, io) {
     const [ref, name] = positionals as [string, string];
-    return withRepo(values, io, async (repo) =>
+    return withRepository(values, io, async (repo) =>
       withReadLock(repo, values, 'dump', async () => {
         const snap = await repo.loadSnapshot(ref);
         const artifact = findArtifact(snap, name);

@@ -13,12 +13,12 @@ import { formatBytes } from '../progress.ts';
 import {
   initKdf,
   noLockOption,
-  openRepository,
   repoEnvHelp,
   repoLocation,
   repoOptions,
   resolvePassword,
   withReadLock,
+  withRepository,
 } from '../repo-options.ts';
 
 function print(io: CliIO, text: string): void {
@@ -27,15 +27,6 @@ function print(io: CliIO, text: string): void {
 
 function json(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-async function withRepo<T>(values: OptionValues, io: CliIO, fn: (repo: Repository) => Promise<T>): Promise<T> {
-  const repo = await openRepository(values, io);
-  try {
-    return await fn(repo);
-  } finally {
-    await repo.close();
-  }
 }
 
 export function table(rows: string[][]): string {
@@ -123,7 +114,7 @@ export const snapshotsCommand: Command = {
   },
   positionals: [],
   async run({ values }, io) {
-    return withRepo(values, io, async (repo) => {
+    return withRepository(values, io, async (repo) => {
       const { snapshots, damaged } = await repo.listSnapshots();
       const tags = (values.tag as string[] | undefined) ?? [];
       const shown = snapshots.filter(
@@ -188,7 +179,7 @@ ${repoEnvHelp}`,
   async run({ values }, io) {
     const subsetText = values['read-data-subset'] as string | undefined;
     const subset = subsetText === undefined ? undefined : parseSubset(subsetText);
-    return withRepo(values, io, async (repo) => {
+    return withRepository(values, io, async (repo) => {
       const result = await withReadLock(repo, values, 'verify', () =>
         verifyRepository(repo, {
           readData: Boolean(values['read-data']) || subset !== undefined,
@@ -249,7 +240,7 @@ ${repoEnvHelp}`,
     if (!['list', 'add', 'remove', 'passwd'].includes(action!)) {
       throw new UsageError(`key ${action}: unknown action`, 'use key list, key add, key remove ID or key passwd');
     }
-    return withRepo(values, io, async (repo) => {
+    return withRepository(values, io, async (repo) => {
       const keys = await listAll(repo.backend, layout.keysPrefix);
       if (action === 'list') {
         const rows = [['ID', 'User', 'Host', 'Created']];
@@ -318,7 +309,7 @@ ${repoEnvHelp}`,
   },
   positionals: [],
   async run({ values }, io) {
-    return withRepo(values, io, async (repo) => {
+    return withRepository(values, io, async (repo) => {
       const removed = await unlock(repo, Boolean(values['remove-all']));
       for (const l of removed) print(io, `removed ${describeLock(l)}`);
       const left = await listLocks(repo);
@@ -338,7 +329,7 @@ export const catCommand: Command = {
   positionals: ['WHAT', '[ID]'],
   async run({ values, positionals }, io) {
     const [what, id] = positionals;
-    return withRepo(values, io, async (repo) => {
+    return withRepository(values, io, async (repo) => {
       switch (what) {
         case 'config': {
           const { chunkIdKey: _secret, ...shown } = repo.config;
