@@ -1,6 +1,8 @@
 // The backdrill.yml schema: the repository, the stores (one section per kind, defined by each store), and
 // later sections (retention, drills). schema/backdrill.schema.json is generated from it for editors.
 import { z } from 'zod';
+import { DrillConfig } from '../drill/config.ts';
+import { RetentionPolicy } from '../retention/policy.ts';
 import { PostgresStoreConfig } from '../stores/postgres/config.ts';
 
 export const RepositoryConfig = z
@@ -23,6 +25,14 @@ export const BackdrillConfig = z
     version: z.literal(1),
     repository: RepositoryConfig,
     stores: z.array(StoreConfig).min(1, 'list at least one store'),
+    /** Commands run around `backdrill backup` (quiesce writers before, resume after). */
+    hooks: z
+      .object({ pre: z.array(z.string()).default([]), post: z.array(z.string()).default([]) })
+      .strict()
+      .default({ pre: [], post: [] }),
+    drill: DrillConfig.default(DrillConfig.parse({})),
+    /** What `backdrill forget` keeps (docs/retention.md); flags override it. */
+    retention: RetentionPolicy.optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -150,3 +150,28 @@ export type LockRecord = z.infer<typeof LockRecord>;
 export function snapshotSize(s: SnapshotManifest): number {
   return s.artifacts.reduce((n, a) => n + a.size, 0);
 }
+
+// --- Drill records (added with retention, issue 9) --------------------------------------------------------------
+// drills/<id>: the result of one restore drill, an envelope of type 'drill' with a random 64-hex ID. Written by
+// restore-drill (when it lands); read by `forget`, which never forgets the newest snapshots a passed drill restored.
+
+export const drillLayout = {
+  prefix: 'drills/',
+  record: (id: string) => `drills/${id}`,
+} as const;
+
+export const DrillRecord = z.object({
+  version: z.literal(1),
+  /** When the drill finished. */
+  time: z.iso.datetime(),
+  /** The backup set the drill restored, when the snapshots belong to one. */
+  backupSet: z.string().nullable(),
+  /** Full IDs of the snapshots the drill restored. */
+  snapshots: z.array(z.string().regex(HEX64)).min(1),
+  result: z.enum(['passed', 'failed']),
+  /** Time until every store was restored, for trends (restore-drill). */
+  rtoMs: z.number().nonnegative().optional(),
+  /** The whole drill report (src/report/report.ts), kept for summaries and trends. */
+  report: z.unknown().optional(),
+});
+export type DrillRecord = z.infer<typeof DrillRecord>;

@@ -68,7 +68,9 @@ describe('SIGKILL during backup', () => {
       const verify = await runCli(['verify', '--json'], { env: env2 });
       expect(JSON.parse(verify.stdout).errors).toEqual([]);
       const snaps = JSON.parse((await runCli(['snapshots', '--json'], { env: env2 })).stdout);
-      expect(snaps).toHaveLength(completed);
+      // A process killed just after writing its manifest has a complete snapshot too.
+      expect(snaps.length).toBeGreaterThanOrEqual(completed);
+      expect(snaps.length).toBeLessThanOrEqual(i + 1);
       for (const s of snaps) expect(s.size).toBe(SPEC.size);
     }
     expect(killed).toBeGreaterThanOrEqual(15);

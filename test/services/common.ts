@@ -1,10 +1,12 @@
 // Shared plumbing for the real test services (PostgreSQL, Neo4j, MinIO): where installs are cached,
 // free loopback ports, readiness waits, process lifetimes and the error a user sees when one cannot start.
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { logTail, type ManagedProcess } from '../../src/drill/process.ts';
+
+export { freePort, logTail, ManagedProcess, run, tcpOpen } from '../../src/drill/process.ts';
 
 /**
  * Installs (Maven jars, Go builds) are cached outside the clone so that a fresh clone on the same machine,
@@ -39,47 +41,6 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `    | ${l}`)
     .join('\n');
-}
-
-export function logTail(file: string, lines = 30): string {
-  if (!existsSync(file)) return '';
-  const all = readFileSync(file, 'utf8').trimEnd().split('\n');
-  return all.slice(-lines).join('\n');
-}
-
-/** Asks the kernel for a free loopback port. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') {
-        reject(new Error('no port assigned'));
-        return;
-      }
-      srv.close(() => resolve(addr.port));
-    });
-  });
-}
-
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function tcpOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.setTimeout(1000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1');
-  });
 }
 
 /**
@@ -117,98 +78,4 @@ export async function waitReady(opts: {
     opts.fix,
     opts.logFile,
   );
-}
-
-/** A long-running child process whose output goes to a log file and that is always stopped. */
-export class ManagedProcess {
-  exited = false;
-  exitCode: number | null = null;
-  private readonly done: Promise<void>;
-
-  constructor(
-    readonly child: ChildProcess,
-    readonly logFile: string,
-  ) {
-    this.done = new Promise((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.exited = true;
-        this.exitCode = code ?? (signal ? 128 : null);
-        resolve();
-      });
-    });
-  }
-
-  static start(cmd: string, args: string[], logFile: string, options: SpawnOptions = {}): ManagedProcess {
-    const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const managed = new ManagedProcess(child, logFile);
-    liveProcesses.add(managed);
-    child.once('exit', () => liveProcesses.delete(managed));
-    return managed;
-  }
-
-  /** SIGTERM the process group, then SIGKILL after graceMs. */
-  async stop(graceMs = 15_000): Promise<void> {
-    if (this.exited || this.child.pid === undefined) return;
-    const pid = this.child.pid;
-    signalGroup(pid, 'SIGTERM');
-    const killer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
-    await this.done;
-    clearTimeout(killer);
-  }
-
-  async exit(): Promise<number | null> {
-    await this.done;
-    return this.exitCode;
-  }
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-const liveProcesses = new Set<ManagedProcess>();
-
-// A test run that dies (Ctrl-C, an uncaught error) must not leave servers behind on the machine.
-process.once('exit', () => {
-  for (const p of liveProcesses) if (p.child.pid !== undefined) signalGroup(p.child.pid, 'SIGKILL');
-});
-
-/** Runs a command to completion; resolves with its exit code and output. Never throws on a non-zero exit. */
-export async function run(
-  cmd: string,
-  args: string[],
-  options: SpawnOptions & { input?: string; logFile?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      log?.write(d);
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      log?.write(d);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      log?.end();
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    if (options.input !== undefined) child.stdin?.end(options.input);
-    else child.stdin?.end();
-  });
 }

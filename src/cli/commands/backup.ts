@@ -10,18 +10,11 @@ import { UsageError } from '../../errors.ts';
 import { backupStreams } from '../../repo/backup.ts';
 import type { Snapshot } from '../../repo/format.ts';
 import { findArtifact, readArtifact } from '../../repo/read.ts';
-import { backupStore } from '../../stores/run.ts';
+import { backupSet } from '../../stores/set.ts';
 import type { CliIO, Command, OptionValues } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { formatBytes, Progress } from '../progress.ts';
-import {
-  configPath,
-  noLockOption,
-  repoEnvHelp,
-  repoOptions,
-  withReadLock,
-  withRepository,
-} from '../repo-options.ts';
+import { configPath, noLockOption, repoEnvHelp, repoOptions, withReadLock, withRepository } from '../repo-options.ts';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._@+=-]{0,199}$/;
 
@@ -54,6 +47,11 @@ ${repoEnvHelp}`,
       description: 'only this store (with --stdin: the store name recorded; default NAME)',
     },
     tag: { type: 'string', value: 'TAG', multiple: true, description: 'tag the snapshot(s)' },
+    set: {
+      type: 'string',
+      value: 'ID',
+      description: 'join backup set ID (matrix jobs backing up stores in parallel pass the same ID)',
+    },
     stdin: { type: 'boolean', description: 'read the data to back up from standard input' },
     name: { type: 'string', value: 'NAME', description: 'with --stdin: the artifact name (e.g. dump.sql)' },
     'retry-lock': { type: 'string', value: 'DURATION', description: 'wait up to DURATION for a conflicting lock' },
@@ -71,6 +69,9 @@ ${repoEnvHelp}`,
       if (!NAME_RE.test(t)) throw new UsageError(`--tag ${JSON.stringify(t)}: use letters, digits and . _ @ + = -`);
     }
     const waitMs = parseRetryLock(values['retry-lock'] as string | undefined);
+    if (values.set !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(values.set as string)) {
+      throw new UsageError(`--set ${JSON.stringify(values.set)}: use up to 64 letters, digits and . _ -`);
+    }
     if (values.stdin) return backupStdin(values, io, tags, waitMs);
     if (values.name)
       throw new UsageError('--name goes with --stdin', 'store backups take their names from backdrill.yml');
@@ -88,31 +89,36 @@ ${repoEnvHelp}`,
       values,
       io,
       async (repo) => {
-        const backupSet = randomBytes(16).toString('hex');
-        const results = [];
-        for (const store of stores) {
-          const progress = new Progress(io, `backup ${store.name}`);
-          const { snapshot, warnings } = await backupStore(repo, store, {
-            tags,
-            backupSet,
-            waitMs,
-            onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`),
-          });
-          progress.done();
+        const progress = new Map<string, Progress>();
+        const run = await backupSet(repo, config, stores, {
+          tags,
+          waitMs,
+          ...(values.set ? { backupSet: values.set as string } : {}),
+          env: io.env,
+          log: (line) => io.stderr.write(`${line}\n`),
+          onProgress: (store, p) => {
+            let bar = progress.get(store);
+            if (!bar) progress.set(store, (bar = new Progress(io, `backup ${store}`)));
+            bar.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`);
+          },
+        });
+        for (const bar of progress.values()) bar.done();
+        const results = run.snapshots;
+        for (const { snapshot, warnings } of results) {
           for (const w of warnings) io.stderr.write(`warning: ${w}\n`);
-          results.push({ snapshot, warnings });
           if (!values.json) {
             const st = snapshot.stats;
             io.stdout.write(
-              `${store.name}: snapshot ${snapshot.id.slice(0, 8)} saved, ${formatBytes(st.bytesProcessed)} processed, ` +
+              `${snapshot.store.name}: snapshot ${snapshot.id.slice(0, 8)} saved, ${formatBytes(st.bytesProcessed)} processed, ` +
                 `${formatBytes(st.bytesAdded)} added in ${(snapshot.timings.durationMs / 1000).toFixed(1)} s\n`,
             );
           }
         }
+        const backupSetId = run.backupSet;
         if (values.json) {
           io.stdout.write(
             `${JSON.stringify({
-              backup_set: backupSet,
+              backup_set: backupSetId,
               snapshots: results.map(({ snapshot, warnings }) => ({
                 store: snapshot.store.name,
                 kind: snapshot.store.kind,

@@ -1,7 +1,9 @@
 // Every CLI command that exists, in the order `backdrill --help` lists them.
 import type { Command } from '../command.ts';
 import { backupCommand, dumpCommand } from './backup.ts';
+import { drillCommand } from './drill.ts';
 import { catCommand, initCommand, keyCommand, snapshotsCommand, unlockCommand, verifyCommand } from './repo.ts';
+import { forgetCommand, pruneCommand } from './retention.ts';
 import { compareCommand, restoreCommand } from './stores.ts';
 
 export const commands: readonly Command[] = [
@@ -11,7 +13,10 @@ export const commands: readonly Command[] = [
   dumpCommand,
   restoreCommand,
   compareCommand,
+  drillCommand,
   verifyCommand,
+  forgetCommand,
+  pruneCommand,
   keyCommand,
   unlockCommand,
   catCommand,
