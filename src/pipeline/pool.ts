@@ -1,6 +1,7 @@
 // A pool of worker threads that seal (compress + encrypt) and unseal objects, so compression and encryption use
 // every core while the main thread chunks and hashes. The worker runs this same module: from source, Node 24
 // loads it directly (erasable TypeScript only); from a bundle, the bundle file itself (see src/cli/index.ts).
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
@@ -71,7 +72,7 @@ export class PipelinePool {
   constructor(keys: MasterKeys, size = defaultPoolSize()) {
     const wire: WireKeys = { encryption: keys.encryption, chunkId: keys.chunkId };
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { role: ROLE, keys: wire } });
+      const worker = new Worker(workerUrl(), { workerData: { role: ROLE, keys: wire } });
       // Idle workers must not keep a finished CLI alive; in-flight work holds a ref below.
       worker.unref();
       const slot: Slot = { worker, inFlight: 0 };
@@ -129,6 +130,20 @@ export class PipelinePool {
     this.failAll(new Error('pipeline pool closed'));
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+/**
+ * From source (tsx, vitest) this module is its own worker. A bundle ships dist/pipeline-worker.js (built from
+ * worker-entry.ts) at the root of dist/; the bundled code may sit in dist/, dist/actions/ or dist/chunks/.
+ */
+function workerUrl(): URL {
+  const self = new URL(import.meta.url);
+  if (self.pathname.endsWith('.ts')) return self;
+  for (const rel of ['./pipeline-worker.js', '../pipeline-worker.js']) {
+    const candidate = new URL(rel, self);
+    if (existsSync(candidate)) return candidate;
+  }
+  return self;
 }
 
 export function defaultPoolSize(): number {

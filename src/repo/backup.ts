@@ -64,7 +64,7 @@ export class SnapshotWriter {
       throw new BackdrillError('usage', `artifact "${name}" is already part of this snapshot`);
     }
     const signal = this.options.lock.signal;
-    const limit = this.options.inFlight ?? Math.max(4, this.repo.pipeline().size * 2 + 2);
+    const limit = this.options.inFlight ?? Math.max(3, this.repo.pipeline().size + 2);
     const refs: ChunkRef[] = [];
     const pending = new Set<Promise<void>>();
     let failure: unknown;
