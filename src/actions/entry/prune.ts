@@ -1,0 +1,4 @@
+// Bundle entry of the prune action (dist/actions/prune.js); the logic is in src/actions/prune.ts.
+import { run } from '../prune.ts';
+
+await run();

@@ -1,0 +1,53 @@
+// action.yml files and the docs tables are what src/actions/names.ts says, and each action has its entry point.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type ActionName, actions, renderActionYml, renderDocsTables } from '../../src/actions/names.ts';
+import { parseConfig } from '../../src/config/load.ts';
+
+const names = Object.keys(actions) as ActionName[];
+
+describe('published actions match src/actions/names.ts', () => {
+  it.each(names)('actions/%s/action.yml is generated from names.ts and runs the bundle on node24', (name) => {
+    const text = readFileSync(`actions/${name}/action.yml`, 'utf8');
+    expect(text, 'regenerate with `npx tsx src/actions/generate.ts`').toBe(renderActionYml(name));
+    const yml = parse(text) as {
+      inputs: Record<string, { required: boolean; default?: string }>;
+      outputs: Record<string, unknown>;
+      runs: { using: string; main: string };
+    };
+    expect(Object.keys(yml.inputs)).toEqual(Object.keys(actions[name].inputs));
+    expect(Object.keys(yml.outputs)).toEqual(Object.keys(actions[name].outputs));
+    expect(yml.runs.using).toBe('node24');
+    // `uses: ./actions/<name>` resolves main against the action's folder; dist/ is at the repository root.
+    expect(yml.runs.main).toBe(`../../dist/actions/${name}.js`);
+    expect(existsSync(`src/actions/entry/${name}.ts`)).toBe(true);
+    expect(existsSync(`src/actions/${name}.ts`)).toBe(true);
+  });
+
+  it('each entry point only calls run()', () => {
+    for (const name of names) {
+      const code = readFileSync(`src/actions/entry/${name}.ts`, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('//'));
+      expect(code).toEqual([`import { run } from '../${name}.ts';`, 'await run();']);
+    }
+  });
+
+  it("docs/actions.md carries each action's generated input and output tables", () => {
+    const docs = readFileSync('docs/actions.md', 'utf8');
+    for (const name of names) {
+      expect(docs).toContain(`<!-- tables:${name} -->\n${renderDocsTables(name)}\n<!-- /tables:${name} -->`);
+    }
+  });
+
+  it('the backdrill.yml examples of docs/actions.md and the self-test config are valid configs', () => {
+    const env = { NEO4J_PASSWORD: 'x'.repeat(8), PG_PASSWORD: 'y'.repeat(8), QDRANT_API_KEY: 'z'.repeat(8) };
+    const docs = readFileSync('docs/actions.md', 'utf8');
+    const configs = [...docs.matchAll(/```yaml\n((?:# backdrill\.yml\n)?version: 1\n[\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(configs.length).toBe(2);
+    for (const c of configs) expect(() => parseConfig(c, 'docs/actions.md', env)).not.toThrow();
+    const selfTest = readFileSync('test/actions/self-test/backdrill.yml', 'utf8');
+    expect(() => parseConfig(selfTest, 'self-test', { ...env, BACKDRILL_REPOSITORY: '/tmp/r' })).not.toThrow();
+  });
+});
