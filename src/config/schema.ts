@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DrillConfig } from '../drill/config.ts';
 import { RetentionPolicy } from '../retention/policy.ts';
 import { PostgresStoreConfig } from '../stores/postgres/config.ts';
+import { QdrantStoreConfig } from '../stores/qdrant/config.ts';
 
 export const RepositoryConfig = z
   .object({
@@ -17,7 +18,7 @@ export const RepositoryConfig = z
   .strict();
 
 // Each store kind adds its section here (one line per kind).
-export const StoreConfig = z.discriminatedUnion('kind', [PostgresStoreConfig]);
+export const StoreConfig = z.discriminatedUnion('kind', [PostgresStoreConfig, QdrantStoreConfig]);
 export type StoreConfig = z.infer<typeof StoreConfig>;
 
 export const BackdrillConfig = z

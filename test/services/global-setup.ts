@@ -1,14 +1,15 @@
 // vitest globalSetup: installs (first time) and starts every real test service once per test run, hands their
 // connection details to the test files, and always stops them. A service that cannot start fails the run:
-// nothing is skipped. The Qdrant double joins here when the Qdrant store lands (it is a double, not a server).
+// nothing is skipped. The Qdrant REST double runs here too (it is a double, not a server: see test/doubles/qdrant).
 import type { TestProject } from 'vitest/node';
+import { startQdrantDouble } from '../doubles/qdrant/service.ts';
 import { startMinio } from './minio.ts';
 import { startNeo4j } from './neo4j.ts';
 import { startPostgres } from './postgres.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = Date.now();
-  const results = await Promise.allSettled([startPostgres(), startNeo4j(), startMinio()]);
+  const results = await Promise.allSettled([startPostgres(), startNeo4j(), startMinio(), startQdrantDouble()]);
   const servers = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   const stopAll = async () => {
@@ -18,15 +19,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stopAll();
     throw new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n\n'));
   }
-  const [postgres, neo4j, minio] = servers as [
+  const [postgres, neo4j, minio, qdrant] = servers as [
     Awaited<ReturnType<typeof startPostgres>>,
     Awaited<ReturnType<typeof startNeo4j>>,
     Awaited<ReturnType<typeof startMinio>>,
+    Awaited<ReturnType<typeof startQdrantDouble>>,
   ];
-  project.provide('services', { postgres: postgres.info, neo4j: neo4j.info, minio: minio.info });
+  project.provide('services', { postgres: postgres.info, neo4j: neo4j.info, minio: minio.info, qdrant: qdrant.info });
   console.log(
     `test services up in ${((Date.now() - started) / 1000).toFixed(1)} s: PostgreSQL ${postgres.info.version} ` +
-      `:${postgres.info.port}, Neo4j ${neo4j.info.version} ${neo4j.info.boltUrl}, MinIO ${minio.info.endpoint}`,
+      `:${postgres.info.port}, Neo4j ${neo4j.info.version} ${neo4j.info.boltUrl}, MinIO ${minio.info.endpoint}, Qdrant double ${qdrant.info.url}`,
   );
   return stopAll;
 }

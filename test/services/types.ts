@@ -31,10 +31,21 @@ export interface MinioInfo {
   secretAccessKey: string;
 }
 
+/** The Qdrant REST double (test/doubles/qdrant): no real Qdrant server can be obtained on our machines. */
+export interface QdrantInfo {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  apiKey: string;
+  /** Version the double reports at GET / */
+  version: string;
+  double: true;
+}
+
 export interface ServiceInfo {
   postgres: PostgresInfo;
   neo4j: Neo4jInfo;
   minio: MinioInfo;
+  qdrant: QdrantInfo;
 }
 
 declare module 'vitest' {
