@@ -9,7 +9,10 @@ const check = process.argv.includes('--check');
 const root = new URL('..', import.meta.url).pathname;
 const outdir = check ? mkdtempSync(join(tmpdir(), 'backdrill-dist-')) : join(root, 'dist');
 
-const entryPoints = { cli: join(root, 'src/cli/index.ts'), 'pipeline-worker': join(root, 'src/pipeline/worker-entry.ts') };
+const entryPoints = {
+  cli: join(root, 'src/cli/index.ts'),
+  'pipeline-worker': join(root, 'src/pipeline/worker-entry.ts'),
+};
 const actionsDir = join(root, 'src/actions/entry');
 if (existsSync(actionsDir)) {
   for (const f of readdirSync(actionsDir).filter((f) => f.endsWith('.ts'))) {

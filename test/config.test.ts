@@ -12,7 +12,7 @@ stores:
 ${stores}`;
 
 describe('backdrill.yml', () => {
-  it('interpolates ${ENV} in strings, applies defaults, and collects the interpolated values as secrets', () => {
+  it('interpolates environment variables in strings, applies defaults, and collects them as secrets', () => {
     const { config, secrets } = parseConfig(
       base(`  - name: app
     kind: postgres

@@ -242,6 +242,7 @@ describe('restore drills (local PostgreSQL sandboxes)', () => {
       configFile,
       JSON.stringify({
         ...f.config,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: backdrill.yml's own interpolation syntax
         repository: { location: f.repo.location, password: '${BACKDRILL_PASSWORD}' },
       }),
     );

@@ -1,6 +1,5 @@
 // Shared plumbing for the real test services (PostgreSQL, Neo4j, MinIO): where installs are cached,
 // free loopback ports, readiness waits, process lifetimes and the error a user sees when one cannot start.
-import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';

@@ -97,8 +97,8 @@ ${repoEnvHelp}`,
           env: io.env,
           log: (line) => io.stderr.write(`${line}\n`),
           onProgress: (store, p) => {
-            let bar = progress.get(store);
-            if (!bar) progress.set(store, (bar = new Progress(io, `backup ${store}`)));
+            const bar = progress.get(store) ?? new Progress(io, `backup ${store}`);
+            progress.set(store, bar);
             bar.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`);
           },
         });

@@ -7,7 +7,7 @@ import { Repository } from '../../repo/repository.ts';
 import { parseSubset, verifyRepository } from '../../repo/verify.ts';
 import { listAll } from '../../storage/backend.ts';
 import { openBackend } from '../../storage/index.ts';
-import type { CliIO, Command, OptionValues } from '../command.ts';
+import type { CliIO, Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { formatBytes } from '../progress.ts';
 import {
