@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DrillConfig } from '../drill/config.ts';
 import { RetentionPolicy } from '../retention/policy.ts';
+import { Neo4jStoreConfig } from '../stores/neo4j/config.ts';
 import { PostgresStoreConfig } from '../stores/postgres/config.ts';
 import { QdrantStoreConfig } from '../stores/qdrant/config.ts';
 
@@ -18,7 +19,7 @@ export const RepositoryConfig = z
   .strict();
 
 // Each store kind adds its section here (one line per kind).
-export const StoreConfig = z.discriminatedUnion('kind', [PostgresStoreConfig, QdrantStoreConfig]);
+export const StoreConfig = z.discriminatedUnion('kind', [PostgresStoreConfig, QdrantStoreConfig, Neo4jStoreConfig]);
 export type StoreConfig = z.infer<typeof StoreConfig>;
 
 export const BackdrillConfig = z

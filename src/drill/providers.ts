@@ -2,6 +2,7 @@
 // provider, for hosts with Docker, lives in testcontainers.ts.)
 import { BackdrillError } from '../errors.ts';
 import type { DrillConfig } from './config.ts';
+import { startLocalNeo4j } from './local/neo4j.ts';
 import { localPostgresBinDirs, startLocalPostgres } from './local/postgres.ts';
 import type { Sandbox, SandboxProvider, SandboxRequest } from './sandbox.ts';
 
@@ -41,6 +42,23 @@ export class LocalProvider implements SandboxProvider {
           provider: this.name,
           // A server URL without a database: each database is restored under its own name.
           target: server.url.replace(/\/postgres$/, ''),
+          version: server.version,
+          config: {},
+          dispose: () => server.stop(),
+        };
+      }
+      case 'neo4j': {
+        const installation = this.config.neo4jHome ?? process.env.NEO4J_HOME;
+        if (!installation) {
+          throw new BackdrillError('usage', `no local Neo4j installation for the sandbox of store ${store.name}`, {
+            hint: 'set drill.local.neo4jHome (a Neo4j 5 home, or the folder of its server jars), or use drill.targets',
+          });
+        }
+        const server = await startLocalNeo4j({ installation });
+        return {
+          store: store.name,
+          provider: this.name,
+          target: server.url,
           version: server.version,
           config: {},
           dispose: () => server.stop(),

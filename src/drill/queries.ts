@@ -2,6 +2,7 @@
 // large key sets stream), with each store kind's runner in one place.
 import type { StoreConfig } from '../config/schema.ts';
 import { BackdrillError } from '../errors.ts';
+import { openDriver, parseNeo4jUrl } from '../stores/neo4j/connection.ts';
 import { connect, parsePgUrl, withDatabase } from '../stores/postgres/connection.ts';
 import type { StoreQuery } from './checks.ts';
 
@@ -52,8 +53,66 @@ export async function* queryRows(q: StoreQuery, t: QueryTarget, batch = 5000): A
     }
     return;
   }
+  if (t.store.kind === 'neo4j' && q.cypher !== undefined) {
+    const { conn, database } = parseNeo4jUrl(t.url, t.store.name, { user: t.store.user, password: t.store.password });
+    const driver = openDriver(conn);
+    const session = driver.session({ ...(database ? { database } : {}), defaultAccessMode: 'READ' });
+    try {
+      for await (const record of session.run(q.cypher)) yield record.keys.map((k) => plain(record.get(k)));
+    } finally {
+      await session.close();
+      await driver.close();
+    }
+    return;
+  }
+  if (t.store.kind === 'qdrant' && q.qdrant !== undefined) {
+    yield* qdrantRows(q.qdrant, t.url, t.store.apiKey, batch);
+    return;
+  }
   const what = q.sql !== undefined ? 'sql' : q.cypher !== undefined ? 'cypher' : 'qdrant';
   throw new BackdrillError('usage', `store ${t.store.name} is ${t.store.kind}: a ${what} check cannot run on it`);
+}
+
+async function qdrantPost(url: string, apiKey: string | undefined, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(new URL(path, url.endsWith('/') ? url : `${url}/`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(apiKey ? { 'api-key': apiKey } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as { result?: unknown; status?: { error?: string } };
+  if (!res.ok) throw new BackdrillError('usage', `Qdrant ${path}: HTTP ${res.status}: ${json.status?.error ?? ''}`);
+  return json.result;
+}
+
+async function* qdrantRows(
+  q: NonNullable<StoreQuery['qdrant']>,
+  url: string,
+  apiKey: string | undefined,
+  batch: number,
+): AsyncGenerator<unknown[]> {
+  const base = `collections/${encodeURIComponent(q.collection)}/points`;
+  if (q.op === 'count') {
+    const r = (await qdrantPost(url, apiKey, `${base}/count`, {
+      exact: true,
+      ...(q.filter ? { filter: q.filter } : {}),
+    })) as {
+      count: number;
+    };
+    yield [r.count];
+    return;
+  }
+  let offset: unknown = null;
+  do {
+    const r = (await qdrantPost(url, apiKey, `${base}/scroll`, {
+      limit: batch,
+      with_vector: false,
+      with_payload: q.payloadKey ? [q.payloadKey] : false,
+      ...(offset !== null ? { offset } : {}),
+      ...(q.filter ? { filter: q.filter } : {}),
+    })) as { points: Array<{ id: unknown; payload?: Record<string, unknown> }>; next_page_offset?: unknown };
+    for (const p of r.points) yield [q.payloadKey ? (p.payload?.[q.payloadKey] ?? null) : p.id];
+    offset = r.next_page_offset ?? null;
+  } while (offset !== null);
 }
 
 export async function queryAll(q: StoreQuery, t: QueryTarget, limit = 10_000): Promise<unknown[][]> {

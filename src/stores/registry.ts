@@ -1,5 +1,6 @@
 // Which adapter serves which store kind (one line per kind).
 import type { StoreConfig } from '../config/schema.ts';
+import { Neo4jAdapter } from './neo4j/adapter.ts';
 import { PostgresAdapter } from './postgres/adapter.ts';
 import { QdrantAdapter } from './qdrant/adapter.ts';
 import type { StoreAdapter } from './types.ts';
@@ -13,5 +14,7 @@ export function adapterFor(config: StoreConfig): AnyAdapter {
       return new PostgresAdapter(config);
     case 'qdrant':
       return new QdrantAdapter(config);
+    case 'neo4j':
+      return new Neo4jAdapter(config);
   }
 }

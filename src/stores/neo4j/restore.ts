@@ -1,0 +1,471 @@
+// Logical restore of one database into an empty one: nodes in batched UNWIND writes (grouped by label set, several
+// transactions in flight), each batch returning the new nodes' element ids into a temporary mapping held in this
+// process (export ref -> element id; 16 bytes a node); relationships in batches that find their endpoints through
+// it (an element id seek, the cheapest lookup there is); then the user's indexes and constraints, created on the
+// loaded data (bulk population is faster than upkeep row by row, and a uniqueness constraint created last also
+// proves the data satisfies it). Nothing temporary is ever written to the database, so nothing must be removed.
+import { StringDecoder } from 'node:string_decoder';
+import type { Driver, ManagedTransaction } from 'neo4j-driver';
+import { BackdrillError } from '../../errors.ts';
+import type { ArtifactSource } from '../types.ts';
+import { graphCounts } from './export.ts';
+import { artifacts, ExportRecord, readJsonArtifact, SchemaFile } from './format.ts';
+import type { NodeRef } from './print.ts';
+import { decodeProps, quoteName } from './values.ts';
+
+/** A batch is also cut at this many bytes of export text (nodes with large embeddings). */
+const BATCH_BYTES = 8 << 20;
+const AWAIT_INDEX_SECONDS = 24 * 3600;
+
+export interface LogicalRestoreInput {
+  driver: Driver;
+  store: string;
+  from: string;
+  to: string;
+  source: ArtifactSource;
+  batchSize: number;
+  /** Node write transactions in flight at once (relationships: one, plus the next batch being prepared). */
+  jobs: number;
+  signal?: AbortSignal;
+}
+
+export interface LogicalRestoreOutcome {
+  failures: string[];
+  warnings: string[];
+  nodes: number;
+  relationships: number;
+}
+
+/** The lines of a byte stream, a chunk's worth at a time. */
+async function* lineBatches(src: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  for await (const chunk of src) {
+    const text = carry + decoder.write(chunk);
+    const parts = text.split('\n');
+    carry = parts.pop()!;
+    if (parts.length > 0) yield parts;
+  }
+  carry += decoder.end();
+  if (carry.length > 0) yield [carry];
+}
+
+/** The temporary id mapping: export ref -> element id of the restored node, in typed arrays when both are numeric. */
+export class IdMap {
+  private refs = new Float64Array(1024);
+  private ids = new Float64Array(1024);
+  private n = 0;
+  private sorted = true;
+  private prefix: string | undefined;
+  private readonly other = new Map<NodeRef, string>();
+
+  set(ref: NodeRef, elementId: string): void {
+    if (this.prefix === undefined) this.prefix = elementId.slice(0, elementId.lastIndexOf(':') + 1);
+    const p = this.prefix;
+    const tail = elementId.slice(p.length);
+    if (
+      typeof ref === 'number' &&
+      elementId.startsWith(p) &&
+      tail.length > 0 &&
+      tail.length <= 15 &&
+      /^\d+$/.test(tail)
+    ) {
+      if (this.n === this.refs.length) {
+        const refs = new Float64Array(this.n * 2);
+        refs.set(this.refs);
+        const ids = new Float64Array(this.n * 2);
+        ids.set(this.ids);
+        this.refs = refs;
+        this.ids = ids;
+      }
+      if (this.n > 0 && ref <= this.refs[this.n - 1]!) this.sorted = false;
+      this.refs[this.n] = ref;
+      this.ids[this.n] = Number(tail);
+      this.n++;
+    } else {
+      this.other.set(ref, elementId);
+    }
+  }
+
+  get size(): number {
+    return this.n + this.other.size;
+  }
+
+  /** Call once every node is in, before get(). */
+  seal(): void {
+    if (this.sorted) return;
+    const order = new Uint32Array(this.n);
+    for (let i = 0; i < this.n; i++) order[i] = i;
+    const refs = this.refs;
+    order.sort((a, b) => refs[a]! - refs[b]!);
+    const sortedRefs = new Float64Array(this.n);
+    const sortedIds = new Float64Array(this.n);
+    for (let i = 0; i < this.n; i++) {
+      sortedRefs[i] = refs[order[i]!]!;
+      sortedIds[i] = this.ids[order[i]!]!;
+    }
+    this.refs = sortedRefs;
+    this.ids = sortedIds;
+    this.sorted = true;
+  }
+
+  get(ref: NodeRef): string | undefined {
+    if (typeof ref === 'number') {
+      let lo = 0;
+      let hi = this.n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = this.refs[mid]!;
+        if (v === ref) return `${this.prefix}${this.ids[mid]}`;
+        if (v < ref) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    return this.other.get(ref);
+  }
+}
+
+/** Write transactions with a bounded number in flight; the first failure stops everything. */
+class Writer {
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+
+  constructor(
+    private readonly driver: Driver,
+    private readonly database: string,
+    private readonly limit: number,
+  ) {}
+
+  /** Starts a write transaction; `done` runs with its result once it has committed (never for a retried attempt). */
+  async submit<T>(work: (tx: ManagedTransaction) => Promise<T>, done?: (result: T) => void): Promise<void> {
+    while (this.inFlight.size >= this.limit && this.failure === undefined) await Promise.race(this.inFlight);
+    if (this.failure !== undefined) throw this.failure;
+    const session = this.driver.session({ database: this.database });
+    const p: Promise<void> = session
+      .executeWrite(work)
+      .then((result) => done?.(result))
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      })
+      .finally(async () => {
+        this.inFlight.delete(p);
+        await session.close();
+      });
+    this.inFlight.add(p);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+  }
+}
+
+function parseLine(line: string, artifact: string, lineNo: number): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(line);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new BackdrillError('integrity', `artifact ${artifact}, line ${lineNo}: not a valid export line`);
+}
+
+function refOf(ref: unknown, artifact: string, lineNo: number): NodeRef {
+  if ((typeof ref === 'number' && Number.isSafeInteger(ref)) || typeof ref === 'string') return ref;
+  throw new BackdrillError('integrity', `artifact ${artifact}, line ${lineNo}: bad node reference`);
+}
+
+/** Rows of one write transaction, grouped by label set or relationship type (one query each). */
+interface Batch<Group> {
+  groups: Map<string, Group>;
+  rows: number;
+  bytes: number;
+}
+
+function newBatch<Group>(): Batch<Group> {
+  return { groups: new Map(), rows: 0, bytes: 0 };
+}
+
+async function loadNodes(input: LogicalRestoreInput, ids: IdMap): Promise<number> {
+  const name = artifacts.nodes(input.from);
+  const writer = new Writer(input.driver, input.to, Math.max(1, input.jobs));
+  const queries = new Map<string, string>();
+  type Group = { refs: NodeRef[]; rows: Array<{ p: Record<string, unknown> }> };
+  let batch = newBatch<Group>();
+  let total = 0;
+  let lineNo = 0;
+  const flush = async (b: Batch<Group>) => {
+    const groups = [...b.groups].map(([key, g]) => {
+      let q = queries.get(key);
+      if (!q) {
+        const labels = (JSON.parse(key) as string[]).map((l) => `:${quoteName(l)}`).join('');
+        // UNWIND keeps the rows' order, so the n-th element id is the n-th row's node.
+        q = `UNWIND $rows AS row CREATE (n${labels}) SET n = row.p RETURN collect(elementId(n)) AS ids`;
+        queries.set(key, q);
+      }
+      return { q, g };
+    });
+    await writer.submit(
+      async (tx) => {
+        const out: string[][] = [];
+        for (const { q, g } of groups) out.push((await tx.run(q, { rows: g.rows })).records[0]?.get('ids') as string[]);
+        return out;
+      },
+      (out) => {
+        groups.forEach(({ g }, i) => {
+          const created = out[i] ?? [];
+          for (let j = 0; j < g.refs.length; j++) {
+            const id = created[j];
+            if (id !== undefined) ids.set(g.refs[j]!, id);
+          }
+        });
+      },
+    );
+  };
+  try {
+    for await (const lines of lineBatches(input.source.open(name))) {
+      input.signal?.throwIfAborted();
+      for (const line of lines) {
+        lineNo++;
+        if (line.length === 0) continue;
+        const o = parseLine(line, name, lineNo);
+        if (!Array.isArray(o.l) || !o.l.every((l) => typeof l === 'string')) {
+          throw new BackdrillError('integrity', `artifact ${name}, line ${lineNo}: bad labels`);
+        }
+        const key = JSON.stringify(o.l);
+        let g = batch.groups.get(key);
+        if (!g) {
+          g = { refs: [], rows: [] };
+          batch.groups.set(key, g);
+        }
+        g.refs.push(refOf(o.i, name, lineNo));
+        g.rows.push({ p: decodeProps(o.p) });
+        batch.rows++;
+        batch.bytes += line.length;
+        total++;
+        if (batch.rows >= input.batchSize || batch.bytes >= BATCH_BYTES) {
+          const full = batch;
+          batch = newBatch();
+          await flush(full);
+        }
+      }
+    }
+    if (batch.rows > 0) await flush(batch);
+    await writer.drain();
+  } catch (err) {
+    await writer.abandon();
+    throw err;
+  }
+  ids.seal();
+  return total;
+}
+
+async function loadRelationships(input: LogicalRestoreInput, ids: IdMap, failures: string[]): Promise<number> {
+  const name = artifacts.relationships(input.from);
+  // One transaction at a time (the next batch is prepared meanwhile): concurrent relationship writes lock the same
+  // nodes in different orders and deadlock, and measured no faster here.
+  const writer = new Writer(input.driver, input.to, 1);
+  const queries = new Map<string, string>();
+  type Row = { s: string; e: string; p: Record<string, unknown> };
+  let batch = newBatch<Row[]>();
+  let created = 0;
+  let lineNo = 0;
+  const unmatched = new Map<string, number>();
+  const miss = (type: string, n: number) => unmatched.set(type, (unmatched.get(type) ?? 0) + n);
+  const flush = async (b: Batch<Row[]>) => {
+    const groups = [...b.groups].map(([type, rows]) => {
+      let q = queries.get(type);
+      if (!q) {
+        q =
+          'UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.s MATCH (b) WHERE elementId(b) = row.e ' +
+          `CREATE (a)-[r:${quoteName(type)}]->(b) SET r = row.p RETURN count(r) AS n`;
+        queries.set(type, q);
+      }
+      return { type, q, rows };
+    });
+    await writer.submit(
+      async (tx) => {
+        const counts: number[] = [];
+        for (const g of groups) counts.push(Number((await tx.run(g.q, { rows: g.rows })).records[0]?.get('n') ?? 0));
+        return counts;
+      },
+      (counts) => {
+        groups.forEach((g, i) => {
+          const got = counts[i] ?? 0;
+          created += got;
+          if (got !== g.rows.length) miss(g.type, g.rows.length - got);
+        });
+      },
+    );
+  };
+  try {
+    for await (const lines of lineBatches(input.source.open(name))) {
+      input.signal?.throwIfAborted();
+      for (const line of lines) {
+        lineNo++;
+        if (line.length === 0) continue;
+        const o = parseLine(line, name, lineNo);
+        if (typeof o.t !== 'string')
+          throw new BackdrillError('integrity', `artifact ${name}, line ${lineNo}: bad type`);
+        const start = ids.get(refOf(o.s, name, lineNo));
+        const end = ids.get(refOf(o.e, name, lineNo));
+        if (start === undefined || end === undefined) {
+          miss(o.t, 1);
+          continue;
+        }
+        let rows = batch.groups.get(o.t);
+        if (!rows) {
+          rows = [];
+          batch.groups.set(o.t, rows);
+        }
+        rows.push({ s: start, e: end, p: decodeProps(o.p) });
+        batch.rows++;
+        batch.bytes += line.length;
+        if (batch.rows >= input.batchSize || batch.bytes >= BATCH_BYTES) {
+          const full = batch;
+          batch = newBatch();
+          await flush(full);
+        }
+      }
+    }
+    if (batch.rows > 0) await flush(batch);
+    await writer.drain();
+  } catch (err) {
+    await writer.abandon();
+    throw err;
+  }
+  for (const [type, n] of unmatched) {
+    failures.push(
+      `${input.from}: ${n} relationship(s) of type ${quoteName(type)} found no endpoint node (the node export lacks them)`,
+    );
+  }
+  return created;
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+}
+
+/** Creates the user's indexes and constraints on the loaded data; returns what failed, by name. */
+/**
+ * Creates the recorded constraints and indexes of one entity kind (constraints first: a failed uniqueness check is
+ * the more important news); returns nothing, records what failed by name.
+ */
+async function createDefinitions(
+  driver: Driver,
+  database: string,
+  schema: SchemaFile,
+  entityType: 'NODE' | 'RELATIONSHIP',
+  failures: string[],
+  from: string,
+): Promise<void> {
+  const run = (q: string) => driver.executeQuery(q, {}, { database });
+  for (const c of schema.constraints.filter((x) => x.entityType === entityType)) {
+    try {
+      await run(c.createStatement);
+    } catch (err) {
+      failures.push(`${from}: constraint ${quoteName(c.name)}: ${firstLine(err)}`);
+    }
+  }
+  for (const i of schema.indexes.filter((x) => x.entityType === entityType)) {
+    if (i.owningConstraint !== null || i.type === 'LOOKUP') continue;
+    try {
+      await run(i.createStatement);
+    } catch (err) {
+      failures.push(`${from}: index ${quoteName(i.name)}: ${firstLine(err)}`);
+    }
+  }
+}
+
+/** Matches the token lookup indexes to the backup, waits for every index, and checks each is online. */
+async function finishSchema(driver: Driver, database: string, schema: SchemaFile, failures: string[], from: string) {
+  const run = (q: string) => driver.executeQuery(q, {}, { database });
+  // One token lookup index per entity type: keep the target's when the backup had the same, else match the backup.
+  const present = await run("SHOW INDEXES YIELD name, type, entityType WHERE type = 'LOOKUP' RETURN name, entityType");
+  const wanted = schema.indexes.filter((i) => i.type === 'LOOKUP');
+  for (const r of present.records) {
+    const name = String(r.get('name'));
+    if (!wanted.some((w) => w.name === name)) await run(`DROP INDEX ${quoteName(name)}`);
+  }
+  for (const w of wanted) {
+    if (present.records.some((r) => r.get('name') === w.name)) continue;
+    try {
+      await run(w.createStatement);
+    } catch (err) {
+      failures.push(`${from}: index ${quoteName(w.name)}: ${firstLine(err)}`);
+    }
+  }
+  try {
+    await run(`CALL db.awaitIndexes(${AWAIT_INDEX_SECONDS})`);
+  } catch (err) {
+    failures.push(`${from}: waiting for index population: ${firstLine(err)}`);
+  }
+  const states = await run('SHOW INDEXES YIELD name, state, failureMessage RETURN name, state, failureMessage');
+  for (const r of states.records) {
+    if (r.get('state') !== 'ONLINE') {
+      failures.push(
+        `${from}: index ${quoteName(String(r.get('name')))} is ${r.get('state')}: ${r.get('failureMessage') ?? ''}`,
+      );
+    }
+  }
+  if (schema.indexes.some((i) => i.type === 'FULLTEXT')) {
+    // Eventually consistent full-text indexes: make what was restored searchable before the drill queries it.
+    await run('CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()').catch(() => {});
+  }
+}
+
+export async function restoreLogical(input: LogicalRestoreInput): Promise<LogicalRestoreOutcome> {
+  const { driver, from, to, source } = input;
+  const record = await readJsonArtifact(source, artifacts.record(from), ExportRecord);
+  const schema = await readJsonArtifact(source, artifacts.schema(from), SchemaFile);
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  if (record.changed) {
+    warnings.push(
+      `${input.store}/${from}: the graph changed while this backup was exported; it restores what the export saw, ` +
+        'which is not a point-in-time copy',
+    );
+  }
+  const ids = new IdMap();
+  const nodes = await loadNodes(input, ids);
+  const relationships = await loadRelationships(input, ids, failures);
+  input.signal?.throwIfAborted();
+  // Measured: creating the node indexes while relationships load only slows both down on a small server.
+  await createDefinitions(driver, to, schema, 'NODE', failures, from);
+  await createDefinitions(driver, to, schema, 'RELATIONSHIP', failures, from);
+  await finishSchema(driver, to, schema, failures, from);
+
+  if (nodes !== record.exported.nodes) {
+    failures.push(`${from}: the node artifact holds ${nodes} node(s), the export record says ${record.exported.nodes}`);
+  }
+  const now = await graphCounts(driver, to);
+  if (now.nodes !== record.exported.nodes || now.relationships !== record.exported.relationships) {
+    failures.push(
+      `${from}: database ${to} holds ${now.nodes} node(s) and ${now.relationships} relationship(s) after the restore, ` +
+        `the backup has ${record.exported.nodes} and ${record.exported.relationships}`,
+    );
+  }
+  return { failures, warnings, nodes, relationships };
+}
+
+/** Empties a database for a forced restore: constraints, indexes (not the token lookups), then the data in batches. */
+export async function clearDatabase(driver: Driver, database: string): Promise<void> {
+  const run = (q: string) => driver.executeQuery(q, {}, { database });
+  for (const r of (await run('SHOW CONSTRAINTS YIELD name RETURN name')).records) {
+    await run(`DROP CONSTRAINT ${quoteName(String(r.get('name')))} IF EXISTS`);
+  }
+  for (const r of (await run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")).records) {
+    await run(`DROP INDEX ${quoteName(String(r.get('name')))} IF EXISTS`);
+  }
+  // CALL ... IN TRANSACTIONS needs an auto-commit transaction: a session's run, not executeQuery.
+  const session = driver.session({ database });
+  try {
+    await session.run('MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS');
+  } finally {
+    await session.close();
+  }
+}
