@@ -1,0 +1,108 @@
+import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
+import {
+  loadChecks,
+  runDrill
+} from "../chunks/chunk-FURJMBTN.js";
+import {
+  SET_ID
+} from "../chunks/chunk-B6NJO5KF.js";
+import "../chunks/chunk-K2Y67KZF.js";
+import "../chunks/chunk-7UNQTVHZ.js";
+import "../chunks/chunk-SEDZ4RLS.js";
+import {
+  Input,
+  Output,
+  alertFromInputs,
+  failureMessage,
+  input,
+  log,
+  prepare,
+  runAction,
+  selectStores,
+  setOutput,
+  withRepo,
+  writeReport,
+  writeSummary
+} from "../chunks/chunk-BM4BGG64.js";
+import {
+  BackdrillError,
+  ProviderName,
+  UsageError,
+  renderMarkdown
+} from "../chunks/chunk-YYWBD42M.js";
+import "../chunks/chunk-3HL227LM.js";
+import "../chunks/chunk-5WQ3MCJ2.js";
+import "../chunks/chunk-RYF7I4WH.js";
+
+// src/actions/restore-drill.ts
+import { dirname } from "node:path";
+async function run() {
+  await runAction(async (secrets) => {
+    const ctx = prepare(secrets);
+    const stores = selectStores(ctx);
+    const set = input(Input.set).trim();
+    if (set !== "" && !SET_ID.test(set)) {
+      throw new UsageError(
+        `input ${Input.set}: ${JSON.stringify(set)} is not a backup set ID or prefix`,
+        "see the set-id output of the backup action"
+      );
+    }
+    const drill = { ...ctx.loaded.config.drill };
+    const provider = input(Input.provider).trim();
+    if (provider !== "") {
+      const p = ProviderName.safeParse(provider);
+      if (!p.success)
+        throw new UsageError(
+          `input ${Input.provider}: ${JSON.stringify(provider)}: use local, external or testcontainers`
+        );
+      drill.provider = p.data;
+    }
+    const checks = loadChecks(drill.checks, dirname(ctx.loaded.path));
+    const alertKey = { kind: "restore-drill", stores: stores.map((s) => s.name).join(",") };
+    let report;
+    try {
+      report = await withRepo(
+        ctx,
+        (repo) => runDrill(repo, {
+          config: { ...ctx.loaded.config, stores },
+          drill,
+          checks,
+          ...set ? { set } : {},
+          log: log(secrets)
+        })
+      );
+    } catch (err) {
+      setOutput(Output.passed, "false");
+      const details = `## \u274C Restore drill failed
+
+**Error:** ${failureMessage(err, secrets)}
+`;
+      await writeSummary(secrets, details);
+      const alert2 = await alertFromInputs(secrets, alertKey, { ok: false, details });
+      if (alert2.action !== "none") setOutput(Output.issueUrl, alert2.url);
+      throw err;
+    }
+    setOutput(Output.passed, String(report.passed));
+    setOutput(Output.setId, report.set.id ?? "");
+    setOutput(Output.rtoMs, String(report.rto.ms));
+    setOutput(Output.rpoMs, String(report.rpo.ms));
+    writeReport(secrets, "restore-drill", report);
+    const markdown = renderMarkdown(report);
+    await writeSummary(secrets, markdown);
+    const alert = await alertFromInputs(secrets, alertKey, {
+      ok: report.passed,
+      details: markdown
+    });
+    if (alert.action !== "none") setOutput(Output.issueUrl, alert.url);
+    if (!report.passed) {
+      throw new BackdrillError(
+        "integrity",
+        `restore drill failed: ${report.failures.length} failure(s)
+${report.failures.slice(0, 10).join("\n")}`
+      );
+    }
+  });
+}
+
+// src/actions/entry/restore-drill.ts
+await run();

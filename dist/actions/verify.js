@@ -1,0 +1,84 @@
+import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
+import {
+  parseSubset,
+  verifyRepository
+} from "../chunks/chunk-NCTEV6B3.js";
+import {
+  Input,
+  Output,
+  alertFromInputs,
+  failureMessage,
+  input,
+  prepare,
+  renderVerify,
+  runAction,
+  setOutput,
+  verifyReport,
+  withRepo,
+  writeReport,
+  writeSummary
+} from "../chunks/chunk-BM4BGG64.js";
+import {
+  BackdrillError,
+  UsageError,
+  withLock
+} from "../chunks/chunk-YYWBD42M.js";
+import "../chunks/chunk-3HL227LM.js";
+import "../chunks/chunk-5WQ3MCJ2.js";
+import "../chunks/chunk-RYF7I4WH.js";
+
+// src/actions/verify.ts
+function subsetInput() {
+  const text = input(Input.readDataSubset).trim();
+  if (text === "") return void 0;
+  if (text === "all") return { kind: "all" };
+  try {
+    return parseSubset(text);
+  } catch {
+    throw new UsageError(
+      `input ${Input.readDataSubset}: ${JSON.stringify(text)} is not a subset`,
+      "use all, n/t (e.g. 1/7) or N% (e.g. 10%)"
+    );
+  }
+}
+async function run() {
+  await runAction(async (secrets) => {
+    const ctx = prepare(secrets);
+    const subset = subsetInput();
+    let result = null;
+    let failure;
+    try {
+      result = await withRepo(
+        ctx,
+        (repo) => withLock(
+          repo,
+          "shared",
+          { operation: "verify" },
+          () => verifyRepository(repo, { readData: subset !== void 0, ...subset ? { subset } : {} })
+        )
+      );
+    } catch (err) {
+      failure = err;
+    }
+    const report = verifyReport(
+      result,
+      input(Input.readDataSubset).trim() || null,
+      failure === void 0 ? null : failureMessage(failure, secrets)
+    );
+    setOutput(Output.passed, String(report.passed));
+    writeReport(secrets, "verify", report);
+    const markdown = renderVerify(report);
+    await writeSummary(secrets, markdown);
+    await alertFromInputs(secrets, { kind: "verify", stores: "repository" }, { ok: report.passed, details: markdown });
+    if (failure !== void 0) throw failure;
+    if (!report.passed) {
+      throw new BackdrillError(
+        "integrity",
+        `the repository is damaged: ${report.errors.length} error(s), see the job summary`
+      );
+    }
+  });
+}
+
+// src/actions/entry/verify.ts
+await run();
