@@ -1,26 +1,26 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
 import {
   runRetention
-} from "./chunks/chunk-P7YHTCMT.js";
+} from "./chunks/chunk-5QVW5ZKN.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-FURJMBTN.js";
+} from "./chunks/chunk-H3FWNJTF.js";
 import {
   backupSet
-} from "./chunks/chunk-K2Y67KZF.js";
-import "./chunks/chunk-7UNQTVHZ.js";
+} from "./chunks/chunk-5WVPHB5B.js";
+import "./chunks/chunk-5SRFS72T.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-SEDZ4RLS.js";
+} from "./chunks/chunk-C6MTPPI3.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-NCTEV6B3.js";
+} from "./chunks/chunk-IYSW46W4.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -31,6 +31,7 @@ import {
   UsageError,
   describeLock,
   describePolicy,
+  formatBytes,
   formatLocal,
   formatPath,
   hasKeepRule,
@@ -52,7 +53,7 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-YYWBD42M.js";
+} from "./chunks/chunk-EM6YDZZJ.js";
 import "./chunks/chunk-3HL227LM.js";
 import "./chunks/chunk-5WQ3MCJ2.js";
 import "./chunks/chunk-RYF7I4WH.js";
@@ -171,16 +172,6 @@ function exitCodeFor(kind) {
 }
 
 // src/cli/progress.ts
-function formatBytes(n) {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
-}
 function formatDuration(ms) {
   const s = Math.round(ms / 1e3);
   if (s < 60) return `${s}s`;

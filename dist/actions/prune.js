@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
 import {
   runRetention
-} from "../chunks/chunk-P7YHTCMT.js";
-import "../chunks/chunk-7UNQTVHZ.js";
+} from "../chunks/chunk-5QVW5ZKN.js";
+import "../chunks/chunk-5SRFS72T.js";
 import {
   Input,
   Output,
@@ -18,7 +18,7 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BM4BGG64.js";
+} from "../chunks/chunk-7O2TZPBE.js";
 import {
   RetentionPolicy,
   UsageError,
@@ -26,7 +26,7 @@ import {
   hasKeepRule,
   normalizePolicy,
   parseGrace
-} from "../chunks/chunk-YYWBD42M.js";
+} from "../chunks/chunk-EM6YDZZJ.js";
 import "../chunks/chunk-3HL227LM.js";
 import "../chunks/chunk-5WQ3MCJ2.js";
 import "../chunks/chunk-RYF7I4WH.js";

@@ -2,13 +2,13 @@ import { createRequire as __bdCreateRequire } from 'node:module'; const require 
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-FURJMBTN.js";
+} from "../chunks/chunk-H3FWNJTF.js";
 import {
   SET_ID
-} from "../chunks/chunk-B6NJO5KF.js";
-import "../chunks/chunk-K2Y67KZF.js";
-import "../chunks/chunk-7UNQTVHZ.js";
-import "../chunks/chunk-SEDZ4RLS.js";
+} from "../chunks/chunk-W25DOSV7.js";
+import "../chunks/chunk-5WVPHB5B.js";
+import "../chunks/chunk-5SRFS72T.js";
+import "../chunks/chunk-C6MTPPI3.js";
 import {
   Input,
   Output,
@@ -23,13 +23,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BM4BGG64.js";
+} from "../chunks/chunk-7O2TZPBE.js";
 import {
   BackdrillError,
   ProviderName,
   UsageError,
   renderMarkdown
-} from "../chunks/chunk-YYWBD42M.js";
+} from "../chunks/chunk-EM6YDZZJ.js";
 import "../chunks/chunk-3HL227LM.js";
 import "../chunks/chunk-5WQ3MCJ2.js";
 import "../chunks/chunk-RYF7I4WH.js";

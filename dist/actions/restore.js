@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
 import {
   restoreStore
-} from "../chunks/chunk-SEDZ4RLS.js";
+} from "../chunks/chunk-C6MTPPI3.js";
 import {
   Input,
   Output,
@@ -16,11 +16,11 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BM4BGG64.js";
+} from "../chunks/chunk-7O2TZPBE.js";
 import {
   UsageError,
   redactLocation
-} from "../chunks/chunk-YYWBD42M.js";
+} from "../chunks/chunk-EM6YDZZJ.js";
 import "../chunks/chunk-3HL227LM.js";
 import "../chunks/chunk-5WQ3MCJ2.js";
 import "../chunks/chunk-RYF7I4WH.js";

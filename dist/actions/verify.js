@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; const require 
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-NCTEV6B3.js";
+} from "../chunks/chunk-IYSW46W4.js";
 import {
   Input,
   Output,
@@ -17,12 +17,12 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BM4BGG64.js";
+} from "../chunks/chunk-7O2TZPBE.js";
 import {
   BackdrillError,
   UsageError,
   withLock
-} from "../chunks/chunk-YYWBD42M.js";
+} from "../chunks/chunk-EM6YDZZJ.js";
 import "../chunks/chunk-3HL227LM.js";
 import "../chunks/chunk-5WQ3MCJ2.js";
 import "../chunks/chunk-RYF7I4WH.js";

@@ -2,20 +2,7 @@
 // Markdown for job summaries and issues. Drills use src/report (DrillReport + renderMarkdown).
 import type { Snapshot } from '../repo/format.ts';
 import type { VerifyResult } from '../repo/verify.ts';
-import { formatMs } from '../report/markdown.ts';
-
-export function bytes(n: number): string {
-  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < u.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${u[i]}`;
-}
-
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+import { formatBytes as bytes, cell, formatMs } from '../report/markdown.ts';
 
 /** bytes processed / bytes added; "inf" when nothing new was stored. */
 export function dedupRatio(processed: number, added: number): string {

@@ -1,16 +1,8 @@
 // Progress lines (bytes, rate, ETA) on a terminal; silent otherwise, so logs and pipes stay clean.
+import { formatBytes } from '../report/markdown.ts';
 import type { CliIO } from './command.ts';
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
-}
+export { formatBytes };
 
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000);

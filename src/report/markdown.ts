@@ -12,19 +12,20 @@ export function formatMs(ms: number | null): string {
   return `${(m / 60).toFixed(1)} h`;
 }
 
-function bytes(n: number): string {
-  const u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+/** 1536 -> "1.50 KiB": three significant digits, binary units. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
-  let i = 0;
-  while (v >= 1024 && i < u.length - 1) {
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
     v /= 1024;
-    i++;
+    u++;
   }
-  return `${i === 0 ? v : v.toFixed(1)} ${u[i]}`;
+  return `${u === 0 ? v : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
 }
 
 /** Markdown table cells must not break the table. */
-function cell(s: string): string {
+export function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
@@ -54,7 +55,7 @@ export function renderMarkdown(r: DrillReport): string {
         : `${s.fingerprint.differences.length} difference(s)`;
     const sandbox = s.sandbox ? `${s.sandbox.provider} ${s.sandbox.version}` : '—';
     out.push(
-      `| ${cell(s.store)} | ${s.kind} | \`${s.snapshot.slice(0, 8)}\` | ${bytes(s.size)} | ${cell(sandbox)} | ${restore} | ${fp} |`,
+      `| ${cell(s.store)} | ${s.kind} | \`${s.snapshot.slice(0, 8)}\` | ${formatBytes(s.size)} | ${cell(sandbox)} | ${restore} | ${fp} |`,
     );
   }
   const diffs = r.stores.flatMap((s) => s.fingerprint.differences.map((d) => ({ store: s.store, d })));
