@@ -97,7 +97,8 @@ var package_default = {
     backdrill: "tsx src/cli/index.ts",
     schema: "tsx scripts/gen-schema.ts",
     "bench:repo": "node bench/repo-backup.mjs",
-    "bench:postgres": "node bench/postgres.mjs"
+    "bench:postgres": "node bench/postgres.mjs",
+    "bench:neo4j": "node bench/neo4j.mjs"
   },
   devDependencies: {
     "@biomejs/biome": "2.5.15",
