@@ -224,8 +224,12 @@ describe('restore drills (local PostgreSQL sandboxes)', () => {
   it('a restore exceeding its timeout and a set older than the RPO target fail the drill with those reasons', async () => {
     const f = await fixture({ restoreTimeout: '1ms', rpo: '1ms' });
     await backupSet(f.repo, f.config, f.config.stores);
+    const tmp = privateTmp();
     const report = await drill(f);
     expect(report.passed).toBe(false);
+    // A failed drill leaves nothing behind either (a restore cut off by the timeout finishes failing and cleans
+    // up its temp files within moments of the sandbox going away).
+    await expect.poll(() => leftovers(tmp), { timeout: 10_000 }).toEqual({ dirs: [], procs: '' });
     expect(report.failures).toContain('app: restore failed: restore of app exceeded its timeout of 1 ms');
     expect(report.failures.some((x) => /^RPO: the backup set is \d+ min old, older than the target 1ms$/.test(x))).toBe(
       true,
