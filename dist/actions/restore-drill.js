@@ -5,7 +5,7 @@ import {
 } from "../chunks/chunk-H3FWNJTF.js";
 import {
   SET_ID
-} from "../chunks/chunk-W25DOSV7.js";
+} from "../chunks/chunk-WLWF5OZT.js";
 import "../chunks/chunk-5WVPHB5B.js";
 import "../chunks/chunk-5SRFS72T.js";
 import "../chunks/chunk-C6MTPPI3.js";
@@ -23,7 +23,7 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-7O2TZPBE.js";
+} from "../chunks/chunk-JCMCF365.js";
 import {
   BackdrillError,
   ProviderName,

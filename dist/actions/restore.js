@@ -16,7 +16,7 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-7O2TZPBE.js";
+} from "../chunks/chunk-JCMCF365.js";
 import {
   UsageError,
   redactLocation

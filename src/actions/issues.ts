@@ -37,7 +37,7 @@ export function alertMarker(key: AlertKey): string {
 }
 
 export function alertTitle(key: AlertKey): string {
-  return `backdrill ${key.kind} failing: ${key.stores} (${key.workflow})`;
+  return `backdrill ${key.kind} failing: ${key.stores.split(',').join(', ')} (${key.workflow})`;
 }
 
 function clip(body: string): string {

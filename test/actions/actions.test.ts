@@ -1,9 +1,13 @@
 // The actions run as a runner runs them (test/actions/harness.ts: INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY)
-// against real PostgreSQL and MinIO, with issue alerts going to the GitHub API double: backup twice (dedup),
-// verify, a failing drill that opens an issue, a repeated failure that comments, a passing drill that closes it,
-// prune and restore. No secret may reach a summary, a report file, an issue or the visible log.
+// against real PostgreSQL, Neo4j and MinIO and the Qdrant double, with issue alerts going to the GitHub API
+// double: backup twice (dedup), verify, a failing drill that opens an issue, a repeated failure that comments, a
+// passing drill that closes it, prune and restore. PostgreSQL and Neo4j drill in local sandboxes; Qdrant drills
+// into a fresh empty Qdrant double at a URL, as a workflow's service container would be. No secret may reach a
+// summary, a report file, an issue or the visible log.
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import neo4j from 'neo4j-driver';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as backup } from '../../src/actions/backup.ts';
@@ -12,13 +16,22 @@ import { run as restore } from '../../src/actions/restore.ts';
 import { run as drill } from '../../src/actions/restore-drill.ts';
 import { run as verify } from '../../src/actions/verify.ts';
 import { GitHubDouble } from '../doubles/github/server.ts';
+import { QdrantDouble } from '../doubles/qdrant/server.ts';
 import { backendFor, initRepo, newLocation, PASSWORD, tempDir } from '../helpers/repo.ts';
 import { freshDatabase, services } from '../services/context.ts';
+import { installNeo4j, type Neo4jServer, startNeo4j } from '../services/neo4j.ts';
 import { connectionUrl } from '../services/postgres.ts';
+import { qdrantRequest } from '../stores/qdrant-fixture.ts';
 import { runStep, type StepResult, visibleLog } from './harness.ts';
 
 const TOKEN = 'ghs_doubletoken_0123456789';
+const QDRANT_KEY = `qk-${randomBytes(8).toString('hex')}`;
 let github: GitHubDouble;
+let graph: Neo4jServer;
+/** The Qdrant double backed up, and the empty ones drills and restores go into (one per step, like a job's). */
+let vectors: QdrantDouble;
+const qdrantTargets: QdrantDouble[] = [];
+let qdrantTarget = '';
 let dir: string;
 let location: string;
 let db: Awaited<ReturnType<typeof freshDatabase>>;
@@ -43,14 +56,42 @@ checks:
     store: app
     sql: SELECT count(*) FROM customers
     expect: { min: ${min} }
+  - name: customer graph restored
+    store: graph
+    cypher: MATCH (c:Customer)-[:REFERRED]->() RETURN count(c)
+    expect: { equals: 49 }
+  - name: customer vectors restored
+    store: vectors
+    qdrant: { collection: customers, op: count }
+    expect: { equals: 50 }
+rules:
+  - name: every customer is in the graph
+    kind: equal
+    left: { store: app, sql: SELECT id::text FROM customers }
+    right: { store: graph, cypher: MATCH (c:Customer) RETURN toString(c.id) }
+  - name: every customer has a vector
+    kind: equal
+    left: { store: app, sql: SELECT id::text FROM customers }
+    right: { store: vectors, qdrant: { collection: customers, op: ids, payloadKey: customer_id } }
 `,
   );
+}
+
+/** A new empty Qdrant double for the next step to restore into. */
+async function freshQdrantTarget(): Promise<string> {
+  const d = await QdrantDouble.start({ apiKey: QDRANT_KEY });
+  qdrantTargets.push(d);
+  qdrantTarget = d.url;
+  return d.url;
 }
 
 function env(): Record<string, string> {
   const m = services().minio;
   return {
     PG_PASSWORD: services().postgres.password,
+    NEO4J_PASSWORD: graph.info.password,
+    QDRANT_API_KEY: QDRANT_KEY,
+    ...(qdrantTarget ? { QDRANT_TARGET: qdrantTarget } : {}),
     AWS_ACCESS_KEY_ID: m.accessKeyId,
     AWS_SECRET_ACCESS_KEY: m.secretAccessKey,
     AWS_REGION: m.region,
@@ -85,6 +126,25 @@ beforeAll(async () => {
      CREATE TABLE events (id int PRIMARY KEY, payload text);
      INSERT INTO events SELECT i, repeat(md5(i::text), 8) FROM generate_series(1, 30000) i;`,
   );
+  graph = await startNeo4j({ password: `neo-${randomBytes(6).toString('hex')}` });
+  const driver = neo4j.driver(graph.info.boltUrl, neo4j.auth.basic(graph.info.user, graph.info.password));
+  try {
+    await driver.executeQuery('UNWIND range(1, 50) AS i CREATE (:Customer {id: i, email: "c" + i + "@example.com"})');
+    await driver.executeQuery('MATCH (a:Customer), (b:Customer) WHERE b.id = a.id + 1 CREATE (a)-[:REFERRED]->(b)');
+    await driver.executeQuery('CREATE INDEX customer_id FOR (c:Customer) ON (c.id)');
+  } finally {
+    await driver.close();
+  }
+  vectors = await QdrantDouble.start({ apiKey: QDRANT_KEY });
+  const ep = { url: vectors.url, apiKey: QDRANT_KEY };
+  await qdrantRequest(ep, 'PUT', '/collections/customers', JSON.stringify({ vectors: { size: 4, distance: 'Dot' } }));
+  const points = Array.from({ length: 50 }, (_, i) => ({
+    id: i + 1,
+    vector: [i / 50, 0.5, -0.25, 1],
+    payload: { customer_id: i + 1 },
+  }));
+  await qdrantRequest(ep, 'PUT', '/collections/customers/points?wait=true', JSON.stringify({ points }));
+  const { libDir } = await installNeo4j();
   location = await newLocation('minio');
   const repo = await initRepo(backendFor(location));
   await repo.close();
@@ -101,25 +161,45 @@ stores:
     url: postgresql://${info.user}:\${PG_PASSWORD}@${info.host}:${info.port}/postgres
     databases: [${db.name}]
     globals: false
+  - name: graph
+    kind: neo4j
+    url: ${graph.info.boltUrl}
+    user: ${graph.info.user}
+    password: \${NEO4J_PASSWORD}
+  - name: vectors
+    kind: qdrant
+    url: ${vectors.url}
+    apiKey: \${QDRANT_API_KEY}
 drill:
   provider: local
   local:
     postgresBinDir: ${info.binDir}
+    neo4jHome: ${libDir}
+  targets:
+    vectors: \${QDRANT_TARGET:-http://127.0.0.1:6333}
   checks: [checks.yml]
   rto: 30m
 `,
   );
-});
+}, 300_000);
 
 afterAll(async () => {
   await github?.stop();
-});
+  await graph?.stop({ removeHome: true });
+  await vectors?.stop();
+  await Promise.all(qdrantTargets.map((d) => d.stop()));
+}, 120_000);
 
-describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub API double', () => {
+describe('the actions against real PostgreSQL, Neo4j and MinIO and the Qdrant double, alerts into the GitHub API double', () => {
   it('backup: outputs, a summary table per store, the report JSON; a second backup dedups', async () => {
     const first = await step('backup', backup, { tags: 'nightly, ci' });
     expect(first.failed, first.log).toBe(false);
-    expect(JSON.parse(first.outputs['snapshot-ids']!)).toEqual({ app: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const snapshotId = expect.stringMatching(/^[0-9a-f]{64}$/);
+    expect(JSON.parse(first.outputs['snapshot-ids']!)).toEqual({
+      app: snapshotId,
+      graph: snapshotId,
+      vectors: snapshotId,
+    });
     expect(first.outputs['set-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(Number(first.outputs['bytes-added'])).toBeGreaterThan(0);
     expect(first.outputs.passed).toBe('true');
@@ -128,9 +208,15 @@ describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub 
       /\| store \| kind \| snapshot \| size \| new bytes \| dedup ratio \| duration \| throughput/,
     );
     expect(first.summary).toContain('| app | postgres |');
+    expect(first.summary).toContain('| graph | neo4j |');
+    expect(first.summary).toContain('| vectors | qdrant |');
     const report = JSON.parse(readFileSync(first.outputs['report-path']!, 'utf8'));
     expect(report).toMatchObject({ kind: 'backup', passed: true, backup_set: first.outputs['set-id'] });
-    expect(report.snapshots[0]).toMatchObject({ store: 'app', kind: 'postgres', snapshot_id: expect.any(String) });
+    expect(report.snapshots.map((s: { store: string; kind: string }) => `${s.store}:${s.kind}`).sort()).toEqual([
+      'app:postgres',
+      'graph:neo4j',
+      'vectors:qdrant',
+    ]);
 
     const second = await step('backup', backup, {});
     expect(second.failed, second.log).toBe(false);
@@ -150,6 +236,7 @@ describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub 
   });
 
   it('restore-drill: a failing drill opens an issue, a repeated failure comments, a pass closes it', async () => {
+    await freshQdrantTarget();
     const failing = await step('restore-drill', drill, {});
     expect(failing.failed).toBe(true);
     expect(failing.log).toMatch(/::error::restore drill failed: 1 failure\(s\)/);
@@ -157,16 +244,26 @@ describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub 
     expect(Number(failing.outputs['rto-ms'])).toBeGreaterThan(0);
     expect(failing.summary).toContain('❌ Restore drill failed');
     expect(failing.summary).toMatch(/\| customers restored \| app \| ❌/);
+    // Every store restored into its sandbox and matched its fingerprint; only the check failed.
+    expect(failing.summary).toMatch(
+      /\| graph \| neo4j \| `[0-9a-f]{8}` \| [^|]+ \| local 5\.26[^|]* \| [^|]+ \| matches \|/,
+    );
+    expect(failing.summary).toMatch(
+      /\| vectors \| qdrant \| `[0-9a-f]{8}` \| [^|]+ \| external [^|]* \| [^|]+ \| matches \|/,
+    );
+    expect(failing.summary).toMatch(/\| customer graph restored \| graph \| ✅/);
+    expect(failing.summary).toMatch(/\| every customer has a vector \| app, vectors \| ✅/);
     expect(failing.summary).toContain('(target 30.0 min)');
     expect(github.issues).toHaveLength(1);
     const issue = github.issues[0]!;
     expect(issue).toMatchObject({ state: 'open', labels: [{ name: 'backdrill' }] });
-    expect(issue.title).toBe('backdrill restore-drill failing: app (nightly)');
-    expect(issue.body).toContain('<!-- backdrill-alert: restore-drill|nightly|app -->');
+    expect(issue.title).toBe('backdrill restore-drill failing: app, graph, vectors (nightly)');
+    expect(issue.body).toContain('<!-- backdrill-alert: restore-drill|nightly|app,graph,vectors -->');
     expect(issue.body).toContain('customers restored');
     expect(failing.outputs['issue-url']).toBe(issue.html_url);
     expect(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
 
+    await freshQdrantTarget();
     const again = await step('restore-drill', drill, {});
     expect(again.failed).toBe(true);
     expect(github.issues).toHaveLength(1);
@@ -176,6 +273,7 @@ describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub 
     );
 
     writeChecks(1);
+    await freshQdrantTarget();
     const passing = await step('restore-drill', drill, {});
     expect(passing.failed, passing.log).toBe(false);
     expect(passing.outputs.passed).toBe('true');
@@ -206,10 +304,25 @@ describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub 
     ]);
     expect(r.summary).toContain('Restore done');
     expect(r.summary).not.toContain(info.password);
+
+    const into = await freshQdrantTarget();
+    const v = await step('restore', restore, { store: 'vectors', target: into });
+    expect(v.failed, v.log).toBe(false);
+    const count = JSON.parse(
+      await qdrantRequest({ url: into, apiKey: QDRANT_KEY }, 'POST', '/collections/customers/points/count', '{}'),
+    );
+    expect(count.result.count).toBe(50);
   });
 
   it('no secret in any summary, report file, issue, comment or visible log line; each one masked', () => {
-    const secrets = [PASSWORD, services().postgres.password, encodeURIComponent(services().postgres.password), TOKEN];
+    const secrets = [
+      PASSWORD,
+      services().postgres.password,
+      encodeURIComponent(services().postgres.password),
+      TOKEN,
+      graph.info.password,
+      QDRANT_KEY,
+    ];
     const texts = [
       ...steps.flatMap((s) => [s.summary, visibleLog(s.log), ...Object.values(s.outputs)]),
       ...steps
@@ -220,12 +333,14 @@ describe('the actions against real PostgreSQL and MinIO, alerts into the GitHub 
       ...github.comments.map((c) => c.body ?? ''),
       ...github.requests.map((r) => r.body),
     ];
-    expect(steps.length).toBeGreaterThanOrEqual(8);
+    expect(steps.length).toBeGreaterThanOrEqual(9);
     for (const s of secrets) {
       for (const t of texts) expect(t.includes(s), `a secret leaked into: ${t.slice(0, 200)}`).toBe(false);
     }
     const masks = steps[0]!.log;
     expect(masks).toContain(`::add-mask::${PASSWORD}`);
     expect(masks).toContain(`::add-mask::${services().postgres.password}`);
+    expect(masks).toContain(`::add-mask::${graph.info.password}`);
+    expect(masks).toContain(`::add-mask::${QDRANT_KEY}`);
   });
 });
