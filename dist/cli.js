@@ -1,26 +1,27 @@
-import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
+import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-5QVW5ZKN.js";
+} from "./chunks/chunk-P4V7FCDA.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-H3FWNJTF.js";
+} from "./chunks/chunk-XZGVHI62.js";
 import {
   backupSet
-} from "./chunks/chunk-5WVPHB5B.js";
-import "./chunks/chunk-5SRFS72T.js";
+} from "./chunks/chunk-6FWUTHGK.js";
+import "./chunks/chunk-MNEEJEEV.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-C6MTPPI3.js";
+} from "./chunks/chunk-ZSVOUGP2.js";
+import "./chunks/chunk-VFODORNR.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-IYSW46W4.js";
+} from "./chunks/chunk-3QFNQOCJ.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -53,10 +54,11 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-EM6YDZZJ.js";
-import "./chunks/chunk-3HL227LM.js";
-import "./chunks/chunk-5WQ3MCJ2.js";
-import "./chunks/chunk-RYF7I4WH.js";
+} from "./chunks/chunk-VIOPUFMF.js";
+import "./chunks/chunk-UJ4HRMPL.js";
+import "./chunks/chunk-VE5GNPSS.js";
+import "./chunks/chunk-MQRRPXXI.js";
+import "./chunks/chunk-B5MALTEK.js";
 
 // src/cli/index.ts
 import { isMainThread } from "node:worker_threads";
@@ -123,6 +125,7 @@ var package_default = {
     "@qdrant/js-client-rest": "^1.19.0",
     "neo4j-driver": "^6.3.0",
     pg: "^8.23.1",
+    testcontainers: "^11.14.0",
     yaml: "^2.9.1",
     zod: "^4.6.7"
   }

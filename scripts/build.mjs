@@ -32,10 +32,19 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   legalComments: 'none',
   logLevel: 'warning',
-  // CommonJS dependencies (pg, the AWS SDK) call require(); ESM bundles need one made for them.
+  // CommonJS dependencies (pg, the AWS SDK, testcontainers' dockerode) call require() and read __dirname; ESM
+  // bundles need them made. ssh2's optional native crypto binding is left out (it falls back to JavaScript).
   banner: {
-    js: "import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __bdCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __bdFileURLToPath } from 'node:url';",
+      "import { dirname as __bdDirname } from 'node:path';",
+      'const require = __bdCreateRequire(import.meta.url);',
+      'const __filename = __bdFileURLToPath(import.meta.url);',
+      'const __dirname = __bdDirname(__filename);',
+    ].join(' '),
   },
+  loader: { '.node': 'empty' },
 });
 
 if (check) {

@@ -1,8 +1,8 @@
-import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
+import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-5QVW5ZKN.js";
-import "../chunks/chunk-5SRFS72T.js";
+} from "../chunks/chunk-P4V7FCDA.js";
+import "../chunks/chunk-MNEEJEEV.js";
 import {
   Input,
   Output,
@@ -18,7 +18,7 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-JCMCF365.js";
+} from "../chunks/chunk-IV4HYMZU.js";
 import {
   RetentionPolicy,
   UsageError,
@@ -26,10 +26,11 @@ import {
   hasKeepRule,
   normalizePolicy,
   parseGrace
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
-import "../chunks/chunk-RYF7I4WH.js";
+} from "../chunks/chunk-VIOPUFMF.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-VE5GNPSS.js";
+import "../chunks/chunk-MQRRPXXI.js";
+import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/prune.ts
 async function run() {

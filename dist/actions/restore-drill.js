@@ -1,14 +1,15 @@
-import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
+import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-H3FWNJTF.js";
+} from "../chunks/chunk-XZGVHI62.js";
 import {
   SET_ID
-} from "../chunks/chunk-WLWF5OZT.js";
-import "../chunks/chunk-5WVPHB5B.js";
-import "../chunks/chunk-5SRFS72T.js";
-import "../chunks/chunk-C6MTPPI3.js";
+} from "../chunks/chunk-2HFBJZJW.js";
+import "../chunks/chunk-6FWUTHGK.js";
+import "../chunks/chunk-MNEEJEEV.js";
+import "../chunks/chunk-ZSVOUGP2.js";
+import "../chunks/chunk-VFODORNR.js";
 import {
   Input,
   Output,
@@ -23,16 +24,17 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-JCMCF365.js";
+} from "../chunks/chunk-IV4HYMZU.js";
 import {
   BackdrillError,
   ProviderName,
   UsageError,
   renderMarkdown
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
-import "../chunks/chunk-RYF7I4WH.js";
+} from "../chunks/chunk-VIOPUFMF.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-VE5GNPSS.js";
+import "../chunks/chunk-MQRRPXXI.js";
+import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/restore-drill.ts
 import { dirname } from "node:path";

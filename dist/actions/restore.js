@@ -1,7 +1,8 @@
-import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
+import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-C6MTPPI3.js";
+} from "../chunks/chunk-ZSVOUGP2.js";
+import "../chunks/chunk-VFODORNR.js";
 import {
   Input,
   Output,
@@ -16,14 +17,15 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-JCMCF365.js";
+} from "../chunks/chunk-IV4HYMZU.js";
 import {
   UsageError,
   redactLocation
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
-import "../chunks/chunk-RYF7I4WH.js";
+} from "../chunks/chunk-VIOPUFMF.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-VE5GNPSS.js";
+import "../chunks/chunk-MQRRPXXI.js";
+import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/restore.ts
 var SNAPSHOT_REF = /^(latest|[0-9a-f]{4,64})$/;

@@ -27,6 +27,11 @@ export const DrillConfig = z
     rpo: Duration.optional(),
     /** A store whose restore takes longer is stopped and fails the drill. */
     restoreTimeout: Duration.default('1h'),
+    /**
+     * How long a sandbox may take to accept connections: an external target (a service container still starting)
+     * or a server the local provider starts. Default: 2m for external targets, 1m for PostgreSQL, 3m for Neo4j.
+     */
+    readyTimeout: Duration.optional(),
     local: z
       .object({
         /** bin dir of PostgreSQL server binaries; default /usr/lib/postgresql/<recorded major>/bin. */

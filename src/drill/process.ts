@@ -27,8 +27,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves once something accepts TCP connections on 127.0.0.1:port. */
-export async function tcpOpen(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on host:port (loopback by default). */
+export async function tcpOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const s = new Socket();
     s.setTimeout(1000);
@@ -41,7 +41,7 @@ export async function tcpOpen(port: number): Promise<boolean> {
       resolve(false);
     });
     s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1');
+    s.connect(port, host);
   });
 }
 

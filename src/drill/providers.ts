@@ -1,9 +1,14 @@
 // The sandbox providers: local server binaries, and external URLs given in backdrill.yml. (The testcontainers
 // provider, for hosts with Docker, lives in testcontainers.ts.)
+
+import type { StoreConfig } from '../config/schema.ts';
 import { BackdrillError } from '../errors.ts';
+import { redactUrl } from '../urls.ts';
 import type { DrillConfig } from './config.ts';
 import { startLocalNeo4j } from './local/neo4j.ts';
 import { localPostgresBinDirs, startLocalPostgres } from './local/postgres.ts';
+import { startLocalQdrant } from './local/qdrant.ts';
+import { pollUntil, tcpOpen } from './process.ts';
 import type { Sandbox, SandboxProvider, SandboxRequest } from './sandbox.ts';
 
 function majorOf(version: string | undefined): number | undefined {
@@ -14,7 +19,15 @@ function majorOf(version: string | undefined): number | undefined {
 export class LocalProvider implements SandboxProvider {
   readonly name = 'local' as const;
 
-  constructor(private readonly config: DrillConfig['local']) {}
+  constructor(
+    private readonly config: DrillConfig['local'],
+    /** Overrides each server's own readiness timeout (drill.readyTimeout). */
+    private readonly readyTimeoutMs?: number,
+  ) {}
+
+  private get ready(): { readyTimeoutMs?: number } {
+    return this.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: this.readyTimeoutMs };
+  }
 
   async provision(request: SandboxRequest): Promise<Sandbox> {
     const { store } = request;
@@ -36,7 +49,7 @@ export class LocalProvider implements SandboxProvider {
             },
           );
         }
-        const server = await startLocalPostgres({ binDir });
+        const server = await startLocalPostgres({ binDir, ...this.ready });
         return {
           store: store.name,
           provider: this.name,
@@ -54,7 +67,7 @@ export class LocalProvider implements SandboxProvider {
             hint: 'set drill.local.neo4jHome (a Neo4j 5 home, or the folder of its server jars), or use drill.targets',
           });
         }
-        const server = await startLocalNeo4j({ installation });
+        const server = await startLocalNeo4j({ installation, ...this.ready });
         return {
           store: store.name,
           provider: this.name,
@@ -64,23 +77,55 @@ export class LocalProvider implements SandboxProvider {
           dispose: () => server.stop(),
         };
       }
-      default:
-        throw new BackdrillError(
-          'usage',
-          `the local provider cannot start a ${store.kind} sandbox (store ${store.name}) yet`,
-          {
-            hint: `give the store a URL under drill.targets with drill.provider: external`,
-          },
-        );
+      case 'qdrant': {
+        const binary = this.config.qdrantBinary;
+        if (!binary) {
+          throw new BackdrillError('usage', `no local Qdrant binary for the sandbox of store ${store.name}`, {
+            hint: 'set drill.local.qdrantBinary (the qdrant server binary), or give the store a URL under drill.targets',
+          });
+        }
+        const server = await startLocalQdrant({ binary, ...this.ready });
+        return {
+          store: store.name,
+          provider: this.name,
+          target: server.url,
+          version: server.version,
+          // The sandbox's own key, not the production one from the store's config.
+          config: { apiKey: server.apiKey },
+          dispose: () => server.stop(),
+        };
+      }
     }
   }
 }
 
-/** Sandboxes that already exist (GitHub service containers, a staging server): nothing to start or stop. */
+/** The port each kind's servers listen on, TLS or not (Qdrant Cloud serves HTTPS on 6333 too). */
+const DEFAULT_PORTS: Record<StoreConfig['kind'], number> = { postgres: 5432, neo4j: 7687, qdrant: 6333 };
+
+/** Host and port a target URL connects to (the store kind's default port when the URL has none). */
+export function endpointOf(kind: StoreConfig['kind'], target: string): { host: string; port: number } | undefined {
+  let u: URL;
+  try {
+    u = new URL(target);
+  } catch {
+    return undefined;
+  }
+  if (!u.hostname) return undefined;
+  const port = u.port ? Number(u.port) : DEFAULT_PORTS[kind];
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+/**
+ * Sandboxes that already exist (GitHub service containers, a staging server): nothing to start or stop, but the
+ * readiness wait still applies: a service container may still be starting when the drill begins.
+ */
 export class ExternalProvider implements SandboxProvider {
   readonly name = 'external' as const;
 
-  constructor(private readonly targets: Record<string, string>) {}
+  constructor(
+    private readonly targets: Record<string, string>,
+    private readonly readyTimeoutMs = 120_000,
+  ) {}
 
   async provision(request: SandboxRequest): Promise<Sandbox> {
     const target = this.targets[request.store.name];
@@ -88,6 +133,23 @@ export class ExternalProvider implements SandboxProvider {
       throw new BackdrillError('usage', `drill.targets has no URL for store ${request.store.name}`, {
         hint: `add drill.targets.${request.store.name}: <URL of an empty server to restore into>`,
       });
+    }
+    const endpoint = endpointOf(request.store.kind, target);
+    if (!endpoint) {
+      throw new BackdrillError(
+        'usage',
+        `drill.targets.${request.store.name} is not a URL (${request.store.kind} target expected)`,
+        { hint: 'give a URL such as postgresql://host:5432, bolt://host:7687 or http://host:6333' },
+      );
+    }
+    if (!(await pollUntil(() => tcpOpen(endpoint.port, endpoint.host), this.readyTimeoutMs))) {
+      throw new BackdrillError(
+        'usage',
+        `the drill target of store ${request.store.name} (${redactUrl(target)}) did not accept connections within ${Math.round(this.readyTimeoutMs / 1000)} s`,
+        {
+          hint: "start the server (or the job's service container) first, check host and port, or raise drill.readyTimeout",
+        },
+      );
     }
     return {
       store: request.store.name,

@@ -17,6 +17,7 @@ import { compareKeySets } from './keysets.ts';
 import { ExternalProvider, LocalProvider } from './providers.ts';
 import { type QueryTarget, queryAll, queryKeys } from './queries.ts';
 import { disposeAll, type Sandbox, type SandboxProvider } from './sandbox.ts';
+import { dockerAvailable, TestcontainersProvider } from './testcontainers.ts';
 
 export interface BackupSet {
   id: string;
@@ -89,18 +90,18 @@ export function chooseSet(sets: BackupSet[], stores: string[], options: { set?: 
   return pick;
 }
 
-function providerFor(drill: DrillConfig): SandboxProvider {
-  if (drill.provider === 'external') return new ExternalProvider(drill.targets);
-  if (drill.provider === 'testcontainers') {
-    throw new BackdrillError(
-      'usage',
-      'drill.provider testcontainers needs a Docker host; it is not available in this build',
-      {
-        hint: 'use drill.provider local (server binaries on this machine) or external (URLs in drill.targets)',
-      },
-    );
+function readyTimeoutOf(drill: DrillConfig): number | undefined {
+  return drill.readyTimeout === undefined ? undefined : parseDuration(drill.readyTimeout);
+}
+
+/** drill.provider, with auto meaning testcontainers when a Docker host answers and local binaries otherwise. */
+async function providerFor(drill: DrillConfig): Promise<SandboxProvider> {
+  const ready = readyTimeoutOf(drill);
+  if (drill.provider === 'external') return new ExternalProvider(drill.targets, ready);
+  if (drill.provider === 'testcontainers' || (drill.provider === 'auto' && (await dockerAvailable()))) {
+    return new TestcontainersProvider(ready);
   }
-  return new LocalProvider(drill.local);
+  return new LocalProvider(drill.local, ready);
 }
 
 function captureOf(s: Snapshot): CapturePoint | undefined {
@@ -144,8 +145,8 @@ export async function runDrill(repo: Repository, options: DrillOptions): Promise
 
   const failures: string[] = [];
   const warnings: string[] = [];
-  const main = options.provider ?? providerFor(options.drill);
-  const external = new ExternalProvider(options.drill.targets);
+  const main = options.provider ?? (await providerFor(options.drill));
+  const external = new ExternalProvider(options.drill.targets, readyTimeoutOf(options.drill));
   const sandboxes = new Map<string, Sandbox>();
   const results = new Map<string, StoreResult>();
   const timeoutMs = parseDuration(options.drill.restoreTimeout);
@@ -194,7 +195,7 @@ export async function runDrill(repo: Repository, options: DrillOptions): Promise
           sandbox = await provider.provision({ store, capture });
         } catch (err) {
           result.restore.error = `no sandbox: ${(err as Error).message}`;
-          failures.push(`${store.name}: could not provision a ${provider.name} sandbox: ${(err as Error).message}`);
+          failures.push(`${store.name}: no sandbox (${provider.name} provider): ${(err as Error).message}`);
           return;
         }
         sandboxes.set(store.name, sandbox);

@@ -1,10 +1,15 @@
-// A drill across stores: PostgreSQL through the local provider and Qdrant through the Qdrant double as an
-// external target (no real Qdrant can be had here). The cross-store rule names the key a store lost.
+// A drill across stores: PostgreSQL through the local provider and Qdrant through the Qdrant double, as an
+// external target and as the local provider's `qdrant` binary (no real Qdrant can be had here). The cross-store
+// rule names the key a store lost; an external target that never comes up fails the drill by name.
 import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { BackdrillConfig } from '../../src/config/schema.ts';
 import { ChecksFile, expandBuiltins } from '../../src/drill/checks.ts';
+import { freePort } from '../../src/drill/process.ts';
 import { runDrill } from '../../src/drill/runner.ts';
 import { backupSet } from '../../src/stores/set.ts';
 import { QdrantDouble } from '../doubles/qdrant/server.ts';
@@ -38,11 +43,16 @@ async function seed(missingPoint?: number) {
   return { app, collection };
 }
 
-async function drillWith(missingPoint?: number) {
+const QDRANT_DOUBLE_BINARY = fileURLToPath(new URL('../doubles/qdrant/bin/qdrant-double', import.meta.url));
+
+/**
+ * external: the restore target is an empty Qdrant double at a URL, as a GitHub service container would be;
+ * local: the local provider starts the Qdrant double's command as drill.local.qdrantBinary.
+ */
+async function drillWith(missingPoint?: number, qdrantSandbox: 'external' | 'local' = 'external') {
   const { app, collection } = await seed(missingPoint);
   const q = services().qdrant;
-  // The restore target: an empty Qdrant double reachable at a URL, as a GitHub service container would be.
-  const target = await QdrantDouble.start({ apiKey: q.apiKey });
+  const target = qdrantSandbox === 'external' ? await QdrantDouble.start({ apiKey: q.apiKey }) : undefined;
   try {
     const config = BackdrillConfig.parse({
       version: 1,
@@ -59,8 +69,8 @@ async function drillWith(missingPoint?: number) {
       ],
       drill: {
         provider: 'local',
-        local: { postgresBinDir: services().postgres.binDir },
-        targets: { vectors: target.url },
+        local: { postgresBinDir: services().postgres.binDir, qdrantBinary: QDRANT_DOUBLE_BINARY },
+        targets: target ? { vectors: target.url } : {},
       },
     });
     const checks = expandBuiltins(
@@ -87,7 +97,7 @@ async function drillWith(missingPoint?: number) {
       await repo.close();
     }
   } finally {
-    await target.stop();
+    await target?.stop();
   }
 }
 
@@ -109,5 +119,54 @@ describe('drill across PostgreSQL (local sandbox) and Qdrant (the Qdrant double 
     expect(rule.ok).toBe(false);
     expect(rule.samples).toEqual(['17']);
     expect(rule.message).toBe('1 key(s) in app missing from vectors');
+  });
+
+  it('local provider: the Qdrant binary runs in a temp dir with its own key, and is gone after the drill', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('backdrill-qdrant-'));
+    const report = await drillWith(undefined, 'local');
+    expect(report.failures).toEqual([]);
+    const vectors = report.stores.find((s) => s.store === 'vectors')!;
+    expect(vectors.sandbox).toEqual({ provider: 'local', version: services().qdrant.version });
+    expect(vectors.fingerprint).toMatchObject({ compared: true, ok: true });
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('backdrill-qdrant-'))).toEqual(before);
+  });
+
+  it('an external target that never accepts connections fails the drill, naming the store and the URL', async () => {
+    const { app } = await seed();
+    const closed = await freePort();
+    const config = BackdrillConfig.parse({
+      version: 1,
+      repository: { location: 'unused' },
+      stores: [
+        {
+          name: 'app',
+          kind: 'postgres',
+          url: connectionUrl(services().postgres, 'postgres'),
+          databases: [app.name],
+          globals: false,
+        },
+      ],
+      drill: {
+        provider: 'external',
+        readyTimeout: '1s',
+        targets: { app: `postgresql://postgres:drill-secret@127.0.0.1:${closed}` },
+      },
+    });
+    const repo = await initRepo(backendFor(await newLocation('folder')));
+    try {
+      await backupSet(repo, config, config.stores);
+      const report = await runDrill(repo, {
+        config,
+        drill: config.drill,
+        checks: { checks: [], rules: [] },
+      });
+      expect(report.passed).toBe(false);
+      expect(report.failures).toEqual([
+        `app: no sandbox (external provider): the drill target of store app (postgresql://127.0.0.1:${closed}) did not accept connections within 1 s`,
+      ]);
+      expect(JSON.stringify(report)).not.toContain('drill-secret');
+    } finally {
+      await repo.close();
+    }
   });
 });

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import tls from 'node:tls';
 import { QdrantClient, QdrantClientTimeoutError } from '@qdrant/js-client-rest';
 import { BackdrillError } from '../../errors.ts';
+import { redactUrl } from '../../urls.ts';
 import { type JsonValue, parseLossless, stringifyLossless } from './json.ts';
 
 export interface QdrantConn {
@@ -23,19 +24,7 @@ export interface QdrantConn {
   timeoutMs: number;
 }
 
-/** The URL as it may be shown: no credentials, no query. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid URL)';
-  }
-}
+export { redactUrl as safeUrl };
 
 /** An HTTP answer other than success, with Qdrant's own error text. */
 export class QdrantHttpError extends Error {
@@ -157,7 +146,7 @@ export class QdrantApi {
   }
 
   get where(): string {
-    return safeUrl(this.conn.url);
+    return redactUrl(this.conn.url);
   }
 
   /** Turns any failure into a BackdrillError naming the store, the server and what to do. */

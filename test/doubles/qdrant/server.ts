@@ -61,6 +61,8 @@ export interface QdrantDoubleOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
   /** How long a wait=false operation takes to become visible. */
   asyncDelayMs?: number;
+  /** Loopback port of the (first) node; default: a free one. */
+  port?: number;
   /** Where snapshot files are kept; default: a new temp folder, removed on stop. */
   dataDir?: string;
   /** true: log requests to the console, prefixed "[qdrant double :port]"; or a function receiving the lines. */
@@ -177,9 +179,12 @@ export class QdrantDoubleNode {
     this.server = this.options.tls
       ? createHttpsServer({ key: this.options.tls.key, cert: this.options.tls.cert }, handler)
       : createHttpServer(handler);
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const port = (this.server.address() as AddressInfo).port;
-    this.url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+    const port = this.index === 0 ? (this.options.port ?? 0) : 0;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', resolve);
+    });
+    this.url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,15 @@
+// URLs as they may be shown to a user: logs, errors, reports and issue bodies never carry credentials.
+
+/** The URL without user, password, query or fragment; "(invalid URL)" when it does not parse. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(invalid URL)';
+  }
+}
