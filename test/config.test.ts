@@ -1,7 +1,7 @@
 // backdrill.yml: interpolation, errors that name the path at fault, and the published JSON Schema.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { schemaText } from '../scripts/gen-schema.ts';
+import { schemaFiles } from '../scripts/gen-schema.ts';
 import { parseConfig } from '../src/config/load.ts';
 
 const base = (stores: string) => `version: 1
@@ -68,8 +68,15 @@ describe('backdrill.yml', () => {
     expect(config.stores[0]!.kind === 'postgres' && config.stores[0]!.url).toBe('postgresql://u:$litfallback@h/db');
   });
 
-  it('schema/backdrill.schema.json is what the zod schema exports (run `npm run schema`)', () => {
-    const committed = readFileSync(new URL('../schema/backdrill.schema.json', import.meta.url), 'utf8');
-    expect(committed).toBe(schemaText());
+  it('schema/*.json (config, checks, drill report) are what the zod schemas export (run `npm run schema`)', () => {
+    const files = schemaFiles();
+    expect(Object.keys(files).sort()).toEqual([
+      'backdrill.schema.json',
+      'checks.schema.json',
+      'drill-report.schema.json',
+    ]);
+    for (const [file, text] of Object.entries(files)) {
+      expect(readFileSync(new URL(`../schema/${file}`, import.meta.url), 'utf8'), file).toBe(text);
+    }
   });
 });
