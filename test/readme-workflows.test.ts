@@ -1,14 +1,17 @@
-// The README's copy-paste workflows must work when pasted: each backdrill.yml is a valid config, and each step
+// The README's copy-paste workflows (and the self-test workflow's config) must work when pasted: each backdrill.yml is
+// a valid config, and each step
 // that uses a backdrill action passes only inputs that action has (and every input it requires). (.ci/run also
 // runs actionlint over these workflows.)
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 // @ts-expect-error: a plain .mjs script without types
 import { readmeYamlBlocks } from '../scripts/readme-workflows.mjs';
 import { type ActionName, actions } from '../src/actions/names.ts';
 import { parseConfig } from '../src/config/load.ts';
+import { loadChecks } from '../src/drill/checks.ts';
 
 interface Block {
   index: number;
@@ -37,6 +40,16 @@ describe("the README's copy-paste workflows", () => {
     expect(example).toBeDefined();
     const { config } = parseConfig(example!, 'docs/configuration.md', env);
     expect(config.retention?.keepDaily).toBe(7);
+  });
+
+  it("the self-test workflow's config and checks are valid (they only run on GitHub)", () => {
+    const dir = new URL('./actions/self-test/', import.meta.url);
+    const { config } = parseConfig(readFileSync(new URL('backdrill.yml', dir), 'utf8'), 'self-test', env);
+    expect(config.drill.provider).toBe('testcontainers');
+    const checks = loadChecks(config.drill.checks, fileURLToPath(dir));
+    const stores = new Set(config.stores.map((s) => s.name));
+    for (const c of checks.checks) expect(stores).toContain(c.store);
+    for (const r of checks.rules) expect([r.left.store, r.right.store].every((n) => stores.has(n))).toBe(true);
   });
 
   it('every backdrill action step passes only inputs the action declares, and every required one', () => {
