@@ -1,7 +1,6 @@
-// The README's copy-paste workflows (and the self-test workflow's config) must work when pasted: each backdrill.yml is
-// a valid config, and each step
-// that uses a backdrill action passes only inputs that action has (and every input it requires). (.ci/run also
-// runs actionlint over these workflows.)
+// The README's copy-paste workflows (and the self-test workflow's config) must work when pasted: each
+// backdrill.yml is a valid config, and each step that uses a backdrill action passes only inputs that action has
+// (and every input it requires). (.ci/run also runs actionlint over these workflows.)
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
