@@ -3,7 +3,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type ActionName, actions, renderActionYml, renderDocsTables } from '../../src/actions/names.ts';
-import { parseConfig } from '../../src/config/load.ts';
 
 const names = Object.keys(actions) as ActionName[];
 
