@@ -235,6 +235,7 @@ describe('the actions against real PostgreSQL, Neo4j and MinIO and the Qdrant do
     expect(JSON.parse(readFileSync(r.outputs['report-path']!, 'utf8'))).toMatchObject({ kind: 'verify', errors: [] });
   });
 
+  // Three drills, each starting a Neo4j and a PostgreSQL sandbox: minutes on a loaded 2-core machine.
   it('restore-drill: a failing drill opens an issue, a repeated failure comments, a pass closes it', async () => {
     await freshQdrantTarget();
     const failing = await step('restore-drill', drill, {});
@@ -283,7 +284,7 @@ describe('the actions against real PostgreSQL, Neo4j and MinIO and the Qdrant do
     expect(github.issues[0]!.state).toBe('closed');
     expect(github.comments).toHaveLength(2);
     expect(github.comments[1]!.body).toContain('Recovered');
-  });
+  }, 480_000);
 
   it('prune: collects under the exclusive lock and reports', async () => {
     const r = await step('prune', prune, { grace: '0s' });
