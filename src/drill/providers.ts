@@ -2,8 +2,6 @@
 // provider, for hosts with Docker, lives in testcontainers.ts.)
 import { BackdrillError } from '../errors.ts';
 import type { DrillConfig } from './config.ts';
-import { startLocalNeo4j } from './local/neo4j.ts';
-import { localPostgresBinDirs, startLocalPostgres } from './local/postgres.ts';
 import type { Sandbox, SandboxProvider, SandboxRequest } from './sandbox.ts';
 
 function majorOf(version: string | undefined): number | undefined {
@@ -20,6 +18,8 @@ export class LocalProvider implements SandboxProvider {
     const { store } = request;
     switch (store.kind) {
       case 'postgres': {
+        // Loaded here: the server helpers pull in the pg driver, which only a local sandbox needs.
+        const { localPostgresBinDirs, startLocalPostgres } = await import('./local/postgres.ts');
         const major = majorOf(request.capture?.serverVersion);
         const binDir =
           this.config.postgresBinDir ??
@@ -54,6 +54,7 @@ export class LocalProvider implements SandboxProvider {
             hint: 'set drill.local.neo4jHome (a Neo4j 5 home, or the folder of its server jars), or use drill.targets',
           });
         }
+        const { startLocalNeo4j } = await import('./local/neo4j.ts');
         const server = await startLocalNeo4j({ installation });
         return {
           store: store.name,
