@@ -9,8 +9,16 @@ type Sdk = typeof import('@aws-sdk/client-s3');
 let loadedSdk: Sdk | undefined;
 
 async function loadSdk(): Promise<Sdk> {
-  loadedSdk ??= await import('@aws-sdk/client-s3');
+  loadedSdk ??= commonJs(await import('@aws-sdk/client-s3'));
   return loadedSdk;
+}
+
+/**
+ * The exports of a CommonJS package loaded with import(): Node offers them as named exports and as `default`, the
+ * bundle (esbuild, dist/chunks) only as `default`.
+ */
+function commonJs<T extends object>(ns: T): T {
+  return (ns as { default?: T }).default ?? ns;
 }
 
 export interface S3Options {
@@ -72,7 +80,7 @@ export class S3Backend implements Backend {
     try {
       const { sdk, client } = await this.sdk();
       if (data.byteLength > MULTIPART_THRESHOLD && !options.ifNoneMatch) {
-        const { Upload } = await import('@aws-sdk/lib-storage');
+        const { Upload } = commonJs(await import('@aws-sdk/lib-storage'));
         await new Upload({ client, params: { Bucket: this.bucket, Key, Body: data } }).done();
         return;
       }
