@@ -1,26 +1,28 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
 import {
   runRetention
-} from "./chunks/chunk-5QVW5ZKN.js";
+} from "./chunks/chunk-TJ27GESK.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-H3FWNJTF.js";
+} from "./chunks/chunk-WU67SYVY.js";
+import "./chunks/chunk-3IZ74RIO.js";
 import {
   backupSet
-} from "./chunks/chunk-5WVPHB5B.js";
-import "./chunks/chunk-5SRFS72T.js";
+} from "./chunks/chunk-IYB2H37R.js";
+import "./chunks/chunk-FSA7ALFM.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-C6MTPPI3.js";
+} from "./chunks/chunk-CI74ODQA.js";
+import "./chunks/chunk-TRDV4VPJ.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-IYSW46W4.js";
+} from "./chunks/chunk-5UN4UBOS.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -28,14 +30,12 @@ import {
   ProviderName,
   Repository,
   RetentionPolicy,
-  UsageError,
   describeLock,
   describePolicy,
   formatBytes,
   formatLocal,
   formatPath,
   hasKeepRule,
-  isBackdrillError,
   isStorageError,
   kdfFromEnv,
   layout,
@@ -53,9 +53,13 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-EM6YDZZJ.js";
-import "./chunks/chunk-3HL227LM.js";
-import "./chunks/chunk-5WQ3MCJ2.js";
+} from "./chunks/chunk-EPKRC6XN.js";
+import "./chunks/chunk-ZEG3SLPU.js";
+import "./chunks/chunk-O6F2GSRM.js";
+import {
+  UsageError,
+  isBackdrillError
+} from "./chunks/chunk-CP36Y5BJ.js";
 import "./chunks/chunk-RYF7I4WH.js";
 
 // src/cli/index.ts

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
 import {
   runRetention
-} from "../chunks/chunk-5QVW5ZKN.js";
-import "../chunks/chunk-5SRFS72T.js";
+} from "../chunks/chunk-TJ27GESK.js";
+import "../chunks/chunk-FSA7ALFM.js";
 import {
   Input,
   Output,
@@ -18,17 +18,19 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-7O2TZPBE.js";
+} from "../chunks/chunk-NWGLZTTN.js";
 import {
   RetentionPolicy,
-  UsageError,
   formatPath,
   hasKeepRule,
   normalizePolicy,
   parseGrace
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
+} from "../chunks/chunk-EPKRC6XN.js";
+import "../chunks/chunk-ZEG3SLPU.js";
+import "../chunks/chunk-O6F2GSRM.js";
+import {
+  UsageError
+} from "../chunks/chunk-CP36Y5BJ.js";
 import "../chunks/chunk-RYF7I4WH.js";
 
 // src/actions/prune.ts

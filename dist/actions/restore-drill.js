@@ -2,13 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; const require 
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-H3FWNJTF.js";
+} from "../chunks/chunk-WU67SYVY.js";
+import "../chunks/chunk-3IZ74RIO.js";
 import {
   SET_ID
-} from "../chunks/chunk-W25DOSV7.js";
-import "../chunks/chunk-5WVPHB5B.js";
-import "../chunks/chunk-5SRFS72T.js";
-import "../chunks/chunk-C6MTPPI3.js";
+} from "../chunks/chunk-DUXSD5NB.js";
+import "../chunks/chunk-IYB2H37R.js";
+import "../chunks/chunk-FSA7ALFM.js";
+import "../chunks/chunk-CI74ODQA.js";
+import "../chunks/chunk-TRDV4VPJ.js";
 import {
   Input,
   Output,
@@ -23,15 +25,17 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-7O2TZPBE.js";
+} from "../chunks/chunk-NWGLZTTN.js";
+import {
+  ProviderName,
+  renderMarkdown
+} from "../chunks/chunk-EPKRC6XN.js";
+import "../chunks/chunk-ZEG3SLPU.js";
+import "../chunks/chunk-O6F2GSRM.js";
 import {
   BackdrillError,
-  ProviderName,
-  UsageError,
-  renderMarkdown
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
+  UsageError
+} from "../chunks/chunk-CP36Y5BJ.js";
 import "../chunks/chunk-RYF7I4WH.js";
 
 // src/actions/restore-drill.ts

@@ -1,7 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; const require = __bdCreateRequire(import.meta.url);
 import {
   restoreStore
-} from "../chunks/chunk-C6MTPPI3.js";
+} from "../chunks/chunk-CI74ODQA.js";
+import "../chunks/chunk-TRDV4VPJ.js";
 import {
   Input,
   Output,
@@ -16,13 +17,15 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-7O2TZPBE.js";
+} from "../chunks/chunk-NWGLZTTN.js";
 import {
-  UsageError,
   redactLocation
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
+} from "../chunks/chunk-EPKRC6XN.js";
+import "../chunks/chunk-ZEG3SLPU.js";
+import "../chunks/chunk-O6F2GSRM.js";
+import {
+  UsageError
+} from "../chunks/chunk-CP36Y5BJ.js";
 import "../chunks/chunk-RYF7I4WH.js";
 
 // src/actions/restore.ts

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; const require 
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-IYSW46W4.js";
+} from "../chunks/chunk-5UN4UBOS.js";
 import {
   Input,
   Output,
@@ -17,14 +17,16 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-7O2TZPBE.js";
+} from "../chunks/chunk-NWGLZTTN.js";
+import {
+  withLock
+} from "../chunks/chunk-EPKRC6XN.js";
+import "../chunks/chunk-ZEG3SLPU.js";
+import "../chunks/chunk-O6F2GSRM.js";
 import {
   BackdrillError,
-  UsageError,
-  withLock
-} from "../chunks/chunk-EM6YDZZJ.js";
-import "../chunks/chunk-3HL227LM.js";
-import "../chunks/chunk-5WQ3MCJ2.js";
+  UsageError
+} from "../chunks/chunk-CP36Y5BJ.js";
 import "../chunks/chunk-RYF7I4WH.js";
 
 // src/actions/verify.ts
