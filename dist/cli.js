@@ -1,27 +1,30 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-P4V7FCDA.js";
+} from "./chunks/chunk-PG2H3Z35.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-XZGVHI62.js";
+} from "./chunks/chunk-HX25ASQY.js";
+import "./chunks/chunk-NFETIKVC.js";
+import "./chunks/chunk-HBQYQ3ZC.js";
+import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-6FWUTHGK.js";
-import "./chunks/chunk-MNEEJEEV.js";
+} from "./chunks/chunk-YZLUGI5S.js";
+import "./chunks/chunk-RFG2ISWK.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-ZSVOUGP2.js";
-import "./chunks/chunk-VFODORNR.js";
+} from "./chunks/chunk-TFRHE5CW.js";
+import "./chunks/chunk-QLW5RLIF.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-3QFNQOCJ.js";
+} from "./chunks/chunk-BOJREXBZ.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -29,14 +32,12 @@ import {
   ProviderName,
   Repository,
   RetentionPolicy,
-  UsageError,
   describeLock,
   describePolicy,
   formatBytes,
   formatLocal,
   formatPath,
   hasKeepRule,
-  isBackdrillError,
   isStorageError,
   kdfFromEnv,
   layout,
@@ -54,10 +55,14 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-VIOPUFMF.js";
+} from "./chunks/chunk-MXRH4OYI.js";
 import "./chunks/chunk-UJ4HRMPL.js";
-import "./chunks/chunk-VE5GNPSS.js";
-import "./chunks/chunk-MQRRPXXI.js";
+import "./chunks/chunk-HI5IRQ64.js";
+import "./chunks/chunk-GDLVYUA7.js";
+import {
+  UsageError,
+  isBackdrillError
+} from "./chunks/chunk-KTEVNYR4.js";
 import "./chunks/chunk-B5MALTEK.js";
 
 // src/cli/index.ts

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-P4V7FCDA.js";
-import "../chunks/chunk-MNEEJEEV.js";
+} from "../chunks/chunk-PG2H3Z35.js";
+import "../chunks/chunk-RFG2ISWK.js";
 import {
   Input,
   Output,
@@ -18,18 +18,20 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-IV4HYMZU.js";
+} from "../chunks/chunk-H3FWMOX3.js";
 import {
   RetentionPolicy,
-  UsageError,
   formatPath,
   hasKeepRule,
   normalizePolicy,
   parseGrace
-} from "../chunks/chunk-VIOPUFMF.js";
+} from "../chunks/chunk-MXRH4OYI.js";
 import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-VE5GNPSS.js";
-import "../chunks/chunk-MQRRPXXI.js";
+import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-GDLVYUA7.js";
+import {
+  UsageError
+} from "../chunks/chunk-KTEVNYR4.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/prune.ts

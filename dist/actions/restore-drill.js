@@ -2,14 +2,17 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-XZGVHI62.js";
+} from "../chunks/chunk-HX25ASQY.js";
+import "../chunks/chunk-NFETIKVC.js";
+import "../chunks/chunk-HBQYQ3ZC.js";
+import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-2HFBJZJW.js";
-import "../chunks/chunk-6FWUTHGK.js";
-import "../chunks/chunk-MNEEJEEV.js";
-import "../chunks/chunk-ZSVOUGP2.js";
-import "../chunks/chunk-VFODORNR.js";
+} from "../chunks/chunk-VFVKPCPQ.js";
+import "../chunks/chunk-YZLUGI5S.js";
+import "../chunks/chunk-RFG2ISWK.js";
+import "../chunks/chunk-TFRHE5CW.js";
+import "../chunks/chunk-QLW5RLIF.js";
 import {
   Input,
   Output,
@@ -24,16 +27,18 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-IV4HYMZU.js";
+} from "../chunks/chunk-H3FWMOX3.js";
+import {
+  ProviderName,
+  renderMarkdown
+} from "../chunks/chunk-MXRH4OYI.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-GDLVYUA7.js";
 import {
   BackdrillError,
-  ProviderName,
-  UsageError,
-  renderMarkdown
-} from "../chunks/chunk-VIOPUFMF.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-VE5GNPSS.js";
-import "../chunks/chunk-MQRRPXXI.js";
+  UsageError
+} from "../chunks/chunk-KTEVNYR4.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/restore-drill.ts

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-3QFNQOCJ.js";
+} from "../chunks/chunk-BOJREXBZ.js";
 import {
   Input,
   Output,
@@ -17,15 +17,17 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-IV4HYMZU.js";
+} from "../chunks/chunk-H3FWMOX3.js";
+import {
+  withLock
+} from "../chunks/chunk-MXRH4OYI.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-GDLVYUA7.js";
 import {
   BackdrillError,
-  UsageError,
-  withLock
-} from "../chunks/chunk-VIOPUFMF.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-VE5GNPSS.js";
-import "../chunks/chunk-MQRRPXXI.js";
+  UsageError
+} from "../chunks/chunk-KTEVNYR4.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/verify.ts

@@ -1,13 +1,9 @@
 // The sandbox providers: local server binaries, and external URLs given in backdrill.yml. (The testcontainers
-// provider, for hosts with Docker, lives in testcontainers.ts.)
-
+// provider, for hosts with Docker, lives in testcontainers.ts.) Server starters load on first use.
 import type { StoreConfig } from '../config/schema.ts';
 import { BackdrillError } from '../errors.ts';
 import { redactUrl } from '../urls.ts';
 import type { DrillConfig } from './config.ts';
-import { startLocalNeo4j } from './local/neo4j.ts';
-import { localPostgresBinDirs, startLocalPostgres } from './local/postgres.ts';
-import { startLocalQdrant } from './local/qdrant.ts';
 import { pollUntil, tcpOpen } from './process.ts';
 import type { Sandbox, SandboxProvider, SandboxRequest } from './sandbox.ts';
 
@@ -33,6 +29,8 @@ export class LocalProvider implements SandboxProvider {
     const { store } = request;
     switch (store.kind) {
       case 'postgres': {
+        // Loaded here: the server helpers pull in the pg driver, which only a local sandbox needs.
+        const { localPostgresBinDirs, startLocalPostgres } = await import('./local/postgres.ts');
         const major = majorOf(request.capture?.serverVersion);
         const binDir =
           this.config.postgresBinDir ??
@@ -67,6 +65,7 @@ export class LocalProvider implements SandboxProvider {
             hint: 'set drill.local.neo4jHome (a Neo4j 5 home, or the folder of its server jars), or use drill.targets',
           });
         }
+        const { startLocalNeo4j } = await import('./local/neo4j.ts');
         const server = await startLocalNeo4j({ installation, ...this.ready });
         return {
           store: store.name,
@@ -84,6 +83,7 @@ export class LocalProvider implements SandboxProvider {
             hint: 'set drill.local.qdrantBinary (the qdrant server binary), or give the store a URL under drill.targets',
           });
         }
+        const { startLocalQdrant } = await import('./local/qdrant.ts');
         const server = await startLocalQdrant({ binary, ...this.ready });
         return {
           store: store.name,

@@ -2,8 +2,6 @@
 // large key sets stream), with each store kind's runner in one place.
 import type { StoreConfig } from '../config/schema.ts';
 import { BackdrillError } from '../errors.ts';
-import { openDriver, parseNeo4jUrl } from '../stores/neo4j/connection.ts';
-import { connect, parsePgUrl, withDatabase } from '../stores/postgres/connection.ts';
 import type { StoreQuery } from './checks.ts';
 
 export interface QueryTarget {
@@ -34,9 +32,10 @@ function pgDatabase(q: StoreQuery, t: QueryTarget): string {
   );
 }
 
-/** Streams a query's rows in batches. */
+/** Streams a query's rows in batches. Each store's driver loads with its first query (see stores/registry.ts). */
 export async function* queryRows(q: StoreQuery, t: QueryTarget, batch = 5000): AsyncGenerator<unknown[]> {
   if (t.store.kind === 'postgres' && q.sql !== undefined) {
+    const { connect, parsePgUrl, withDatabase } = await import('../stores/postgres/connection.ts');
     const conn = withDatabase(parsePgUrl(t.url, t.store.name), pgDatabase(q, t));
     const client = await connect(conn, t.store.name);
     try {
@@ -54,6 +53,7 @@ export async function* queryRows(q: StoreQuery, t: QueryTarget, batch = 5000): A
     return;
   }
   if (t.store.kind === 'neo4j' && q.cypher !== undefined) {
+    const { openDriver, parseNeo4jUrl } = await import('../stores/neo4j/connection.ts');
     const { conn, database } = parseNeo4jUrl(t.url, t.store.name, { user: t.store.user, password: t.store.password });
     const driver = openDriver(conn);
     const session = driver.session({ ...(database ? { database } : {}), defaultAccessMode: 'READ' });

@@ -6,15 +6,26 @@
 import { randomBytes } from 'node:crypto';
 import type { StartedTestContainer } from 'testcontainers';
 import { BackdrillError } from '../errors.ts';
+import { commonJs } from '../lazy.ts';
 import { neo4jImageFor } from '../stores/neo4j/image.ts';
 import { postgresImageFor } from '../stores/postgres/image.ts';
 import { QDRANT_IMAGE, qdrantImageFor } from '../stores/qdrant/image.ts';
 import type { Sandbox, SandboxProvider, SandboxRequest } from './sandbox.ts';
 
+async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
+  const tc = commonJs(await import('testcontainers'));
+  if (typeof tc.getContainerRuntimeClient !== 'function' || typeof tc.GenericContainer !== 'function') {
+    throw new BackdrillError('fatal', 'the testcontainers library did not load (a broken install or bundle)', {
+      hint: 'reinstall backdrill (npm ci), or use drill.provider local or external',
+    });
+  }
+  return tc;
+}
+
 /** Whether a Docker host answers (DOCKER_HOST, the local socket, or a testcontainers config). */
 export async function dockerAvailable(): Promise<boolean> {
+  const { getContainerRuntimeClient } = await loadTestcontainers();
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();
     return true;
   } catch {
@@ -41,9 +52,8 @@ export class TestcontainersProvider implements SandboxProvider {
 
   async provision(request: SandboxRequest): Promise<Sandbox> {
     const { store, capture } = request;
-    let tc: typeof import('testcontainers');
+    const tc = await loadTestcontainers();
     try {
-      tc = await import('testcontainers');
       await tc.getContainerRuntimeClient();
     } catch (err) {
       throw new BackdrillError('usage', `no Docker host answered for the sandbox of store ${store.name}`, {

@@ -55,7 +55,8 @@ export class Chunker {
   }
 
   /** Feeds bytes; returns the chunks completed by them. The caller must not modify `buf` afterwards (it is kept,
-   * not copied, until its chunk completes; node streams hand out fresh buffers). */
+   * not copied, until its chunk completes; node streams hand out fresh buffers). Each chunk owns its whole
+   * ArrayBuffer, referenced nowhere else: the caller may transfer it to a worker or free it (see buffers.ts). */
   push(buf: Uint8Array): Buffer[] {
     const out: Buffer[] = [];
     const { min, avg, max } = this.params;

@@ -3,6 +3,7 @@
 // This module only uses node builtins and erasable TypeScript: worker threads load it directly.
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { release } from './buffers.ts';
 
 export type ObjectType = 'config' | 'chunk' | 'snapshot' | 'lock' | 'set' | 'drill';
 
@@ -62,8 +63,14 @@ export function seal(
 ): Buffer {
   let flag = FLAG_RAW;
   let body: Uint8Array = plaintext;
+  let packed: Buffer | undefined;
   if (compressionLevel !== null && plaintext.byteLength > 64) {
-    const packed = zstdCompressSync(plaintext, { params: { [zc.ZSTD_c_compressionLevel]: compressionLevel } });
+    packed = zstdCompressSync(plaintext, {
+      params: { [zc.ZSTD_c_compressionLevel]: compressionLevel },
+      // One output buffer of the input's size (the output is kept only when smaller) instead of a list of 16 KiB
+      // pieces to concatenate: no garbage, and the memory under `packed` is all ours to release below.
+      chunkSize: Math.max(plaintext.byteLength, SEAL_CHUNK_MIN),
+    });
     // Keep raw unless compression saves at least 1/64: decompressing incompressible data is pure cost.
     if (packed.byteLength < plaintext.byteLength - (plaintext.byteLength >> 6)) {
       flag = FLAG_ZSTD;
@@ -72,22 +79,30 @@ export function seal(
   }
   const header = Buffer.concat([MAGIC, Buffer.from([keys.encryption ? MODE_AES_GCM : MODE_PLAIN])]);
   const flagByte = Buffer.from([flag]);
+  let sealed: Buffer;
   if (!keys.encryption) {
     const sum = createHash('sha256')
       .update(associatedData(header, type, id))
       .update(flagByte)
       .update(body)
       .digest();
-    return Buffer.concat([header, sum, flagByte, body]);
+    sealed = Buffer.concat([header, sum, flagByte, body]);
+  } else {
+    const nonce = randomBytes(NONCE_LEN);
+    const cipher = createCipheriv('aes-256-gcm', objectKey(keys.encryption, type, id), nonce);
+    cipher.setAAD(associatedData(header, type, id));
+    const c1 = cipher.update(flagByte);
+    const c2 = cipher.update(body);
+    const c3 = cipher.final();
+    sealed = Buffer.concat([header, nonce, c1, c2, c3, cipher.getAuthTag()]);
+    release(c2);
   }
-  const nonce = randomBytes(NONCE_LEN);
-  const cipher = createCipheriv('aes-256-gcm', objectKey(keys.encryption, type, id), nonce);
-  cipher.setAAD(associatedData(header, type, id));
-  const c1 = cipher.update(flagByte);
-  const c2 = cipher.update(body);
-  const c3 = cipher.final();
-  return Buffer.concat([header, nonce, c1, c2, c3, cipher.getAuthTag()]);
+  if (packed) release(packed);
+  return sealed;
 }
+
+/** Smallest zstd output buffer seal() asks for: never a slice of Node's shared Buffer pool. */
+const SEAL_CHUNK_MIN = 64 * 1024;
 
 /** Largest plaintext a non-chunk object (manifest, config, lock) may decompress to. */
 export const MAX_OBJECT_SIZE = 512 * 1024 * 1024;
@@ -121,10 +136,9 @@ export function unseal(
     decipher.setAAD(associatedData(header, type, id));
     decipher.setAuthTag(tag);
     try {
-      inner = Buffer.concat([
-        decipher.update(buf.subarray(HEADER_LEN + NONCE_LEN, buf.length - TAG_LEN)),
-        decipher.final(),
-      ]);
+      inner = decipher.update(buf.subarray(HEADER_LEN + NONCE_LEN, buf.length - TAG_LEN));
+      const last = decipher.final();
+      if (last.length > 0) inner = Buffer.concat([inner, last]);
     } catch {
       throw new EnvelopeError(`${type} ${id}: authentication failed (damaged, truncated or tampered with)`);
     }
@@ -152,6 +166,9 @@ export function unseal(
       return zstdDecompressSync(body, { maxOutputLength: Math.max(1, maxSize) });
     } catch (err) {
       throw new EnvelopeError(`${type} ${id}: cannot decompress: ${(err as Error).message}`);
+    } finally {
+      // The decrypted copy is ours and done with; a plain object's `inner` is the caller's buffer.
+      if (mode === MODE_AES_GCM) release(inner);
     }
   }
   throw new EnvelopeError(`${type} ${id}: unknown compression flag ${flag}`);

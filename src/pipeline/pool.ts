@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ownsBuffer, release } from './buffers.ts';
 import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
 
 const ROLE = 'backdrill-pipeline';
@@ -23,9 +24,7 @@ interface WireKeys {
 
 /** A buffer can be transferred only when it owns its whole ArrayBuffer (small Buffers share a pool). */
 function transferList(b: Uint8Array): ArrayBuffer[] {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer
-    ? [b.buffer]
-    : [];
+  return ownsBuffer(b) ? [b.buffer as ArrayBuffer] : [];
 }
 
 function serve(): void {
@@ -53,6 +52,9 @@ function serve(): void {
       };
       port.postMessage(reply);
     }
+    // The input was transferred or copied to this thread and the reply is on its way (transferred or copied):
+    // free it now rather than at this worker's next GC.
+    release(task.data);
   });
 }
 

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackdrillError } from '../errors.ts';
+import { release } from '../pipeline/buffers.ts';
 import { type ByteSource, Chunker, chunkStream, gearTable } from '../pipeline/chunker.ts';
 import { isStorageError } from '../storage/backend.ts';
 import { type Artifact, type ChunkRef, layout, type Snapshot, SnapshotManifest, type SnapshotStats } from './format.ts';
@@ -82,6 +83,7 @@ export class SnapshotWriter {
       const existing = this.known.get(id);
       if (existing !== undefined) {
         this.stats.chunksReused++;
+        release(chunk); // chunks own their memory (see Chunker)
         if (typeof existing === 'number') ref[2] = existing;
         else {
           const p = existing.then((stored) => {
@@ -125,11 +127,13 @@ export class SnapshotWriter {
   }
 
   private async storeChunk(id: string, chunk: Buffer): Promise<number> {
+    // The chunk is transferred to a worker thread: it is unusable here from now on.
     const sealed = await this.repo.pipeline().seal('chunk', id, chunk, this.repo.config.compression.level);
     const key = layout.chunk(id);
+    const size = sealed.length;
     try {
       await this.repo.backend.put(key, sealed, { ifNoneMatch: this.repo.config.conditionalWrites });
-      return sealed.length;
+      return size;
     } catch (err) {
       // Another backup stored the same content meanwhile: its copy serves us equally. An object too small to
       // be a chunk is damage the index left out on purpose: replace it.
@@ -137,9 +141,12 @@ export class SnapshotWriter {
         const info = await this.repo.backend.stat(key);
         if (info && info.size >= this.repo.minChunkSize) return info.size;
         await this.repo.backend.put(key, sealed);
-        return sealed.length;
+        return size;
       }
       throw err;
+    } finally {
+      // Backends keep nothing of `data` once put() settles (see storage/backend.ts).
+      release(sealed);
     }
   }
 

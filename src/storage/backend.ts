@@ -4,7 +4,8 @@
 // Guarantees each backend gives:
 // - Keys are '/'-separated relative paths of [A-Za-z0-9._-] segments; backends map them to files or object keys.
 // - put() is atomic: a reader sees either no object or the whole object, never a partial one. When put()
-//   resolves, the object is durable (fsync'd / acknowledged by the provider).
+//   resolves, the object is durable (fsync'd / acknowledged by the provider). Once put() settles, the backend
+//   holds no reference to `data`: the caller may reuse or free it.
 // - put(..., { ifNoneMatch: true }) creates the object only if no object exists under the key, atomically; when one
 //   exists it rejects with StorageError code 'already-exists' and leaves the existing object untouched. Some S3
 //   providers ignore the header (the write then overwrites) or reject it ('unsupported'): `init` probes which,

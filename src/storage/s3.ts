@@ -1,16 +1,18 @@
 // The S3-compatible backend (AWS S3, MinIO, R2, ...) through @aws-sdk/client-s3. Credentials come from the
 // standard AWS chain (env, profile, web identity / GitHub OIDC role, instance metadata) unless given explicitly.
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+// The SDK loads with the first request: a folder repository never pays for it (tens of MiB of code and heap).
+import type { S3Client } from '@aws-sdk/client-s3';
+import { commonJs } from '../lazy.ts';
 import { type Backend, type BlobInfo, checkKey, type PutOptions, StorageError } from './backend.ts';
+
+type Sdk = typeof import('@aws-sdk/client-s3');
+/** Set once the SDK has loaded; error classification needs its exception class. */
+let loadedSdk: Sdk | undefined;
+
+async function loadSdk(): Promise<Sdk> {
+  loadedSdk ??= commonJs(await import('@aws-sdk/client-s3'));
+  return loadedSdk;
+}
 
 export interface S3Options {
   bucket: string;
@@ -30,7 +32,8 @@ const MULTIPART_THRESHOLD = 64 * 1024 * 1024;
 export class S3Backend implements Backend {
   readonly location: string;
   readonly capabilities: { maxConnections: number };
-  private readonly client: S3Client;
+  private client: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
+  private readonly options: S3Options;
   private readonly bucket: string;
   private readonly prefix: string;
 
@@ -40,15 +43,24 @@ export class S3Backend implements Backend {
     const endpoint = options.endpoint ? redactUrl(options.endpoint) : 's3';
     this.location = `s3:${endpoint === 's3' ? '' : `${endpoint}/`}${this.bucket}${this.prefix ? `/${this.prefix.slice(0, -1)}` : ''}`;
     this.capabilities = { maxConnections: options.maxConnections ?? 16 };
-    this.client = new S3Client({
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-      ...(options.credentials ? { credentials: options.credentials } : {}),
-      // Our retry wrapper owns retries, so a failure is classified once and backoff is not multiplied.
-      maxAttempts: 1,
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
-    });
+    this.options = options;
+  }
+
+  private sdk(): Promise<{ sdk: Sdk; client: S3Client }> {
+    const options = this.options;
+    this.client ??= loadSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+        ...(options.credentials ? { credentials: options.credentials } : {}),
+        // Our retry wrapper owns retries, so a failure is classified once and backoff is not multiplied.
+        maxAttempts: 1,
+        requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+      }),
+    }));
+    return this.client;
   }
 
   private objectKey(key: string): string {
@@ -59,12 +71,14 @@ export class S3Backend implements Backend {
   async put(key: string, data: Uint8Array, options: PutOptions = {}): Promise<void> {
     const Key = this.objectKey(key);
     try {
+      const { sdk, client } = await this.sdk();
       if (data.byteLength > MULTIPART_THRESHOLD && !options.ifNoneMatch) {
-        await new Upload({ client: this.client, params: { Bucket: this.bucket, Key, Body: data } }).done();
+        const { Upload } = commonJs(await import('@aws-sdk/lib-storage'));
+        await new Upload({ client, params: { Bucket: this.bucket, Key, Body: data } }).done();
         return;
       }
-      await this.client.send(
-        new PutObjectCommand({
+      await client.send(
+        new sdk.PutObjectCommand({
           Bucket: this.bucket,
           Key,
           Body: data,
@@ -79,7 +93,8 @@ export class S3Backend implements Backend {
 
   async get(key: string): Promise<Buffer> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const { sdk, client } = await this.sdk();
+      const res = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       if (!res.Body) throw new StorageError('transient', `get ${key}: empty response body`, { key });
       const bytes = Buffer.from(await res.Body.transformToByteArray());
       if (res.ContentLength !== undefined && bytes.length !== res.ContentLength) {
@@ -95,7 +110,8 @@ export class S3Backend implements Backend {
 
   async stat(key: string): Promise<BlobInfo | undefined> {
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const { sdk, client } = await this.sdk();
+      const res = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return { key, size: res.ContentLength ?? 0, modified: res.LastModified ?? new Date(0) };
     } catch (err) {
       const e = s3Error(err, key, 'stat');
@@ -109,8 +125,9 @@ export class S3Backend implements Backend {
     do {
       let res: import('@aws-sdk/client-s3').ListObjectsV2CommandOutput;
       try {
-        res = await this.client.send(
-          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
+        const { sdk, client } = await this.sdk();
+        res = await client.send(
+          new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
         );
       } catch (err) {
         throw s3Error(err, prefix, 'list');
@@ -125,7 +142,8 @@ export class S3Backend implements Backend {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const { sdk, client } = await this.sdk();
+      await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
     } catch (err) {
       const e = s3Error(err, key, 'delete');
       if (e.code !== 'not-found') throw e;
@@ -133,14 +151,14 @@ export class S3Backend implements Backend {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.client) (await this.client).client.destroy();
   }
 }
 
 /** Classifies an SDK failure as permanent or retryable; the message names the object and never the credentials. */
 function s3Error(err: unknown, key: string, op: string): StorageError {
   if (err instanceof StorageError) return err;
-  const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+  const status = loadedSdk && err instanceof loadedSdk.S3ServiceException ? err.$metadata.httpStatusCode : undefined;
   const name = (err as { name?: string }).name ?? 'Error';
   const message = (err as Error).message ?? String(err);
   const what = `${op} ${key}: ${name}${status ? ` (HTTP ${status})` : ''}: ${message}`;

@@ -57,7 +57,7 @@ export async function backupStore(
   config: StoreConfig,
   options: StoreBackupOptions = {},
 ): Promise<{ snapshot: Snapshot; warnings: string[] }> {
-  const adapter = adapterFor(config);
+  const adapter = await adapterFor(config);
   return snapshotOf(
     repo,
     { name: config.name, kind: config.kind },
@@ -94,7 +94,7 @@ export async function restoreStore(
       `snapshot ${snapshot.id.slice(0, 8)} is a ${snapshot.store.kind} backup of "${snapshot.store.name}"; store ${config.name} is ${config.kind}`,
     );
   }
-  const adapter = adapterFor(config);
+  const adapter = await adapterFor(config);
   const source = repoSource(repo, snapshot);
   const target = adapter.target(options.target, source);
   let safety: Snapshot | undefined;
@@ -130,7 +130,7 @@ export async function compareStore(
   if (!recorded.success) {
     throw new BackdrillError('usage', `snapshot ${snapshot.id.slice(0, 8)} has no fingerprint to compare with`);
   }
-  const adapter = adapterFor(config);
+  const adapter = await adapterFor(config);
   const target = adapter.target(targetSpec, repoSource(repo, snapshot));
   return compareFingerprints(recorded.data, await adapter.fingerprint(target));
 }

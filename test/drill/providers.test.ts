@@ -2,6 +2,10 @@
 // elsewhere; an explicit testcontainers drill on a machine without Docker fails by store with what to do; the
 // image of each store follows the server version its snapshot recorded; external targets are parsed for the
 // readiness wait with each kind's default port.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { BackdrillConfig } from '../../src/config/schema.ts';
@@ -9,7 +13,7 @@ import { endpointOf } from '../../src/drill/providers.ts';
 import { runDrill } from '../../src/drill/runner.ts';
 import { dockerAvailable, sandboxImage } from '../../src/drill/testcontainers.ts';
 import { backupSet } from '../../src/stores/set.ts';
-import { backendFor, initRepo, newLocation } from '../helpers/repo.ts';
+import { backendFor, cliEnv, initRepo, newLocation, tempDir } from '../helpers/repo.ts';
 import { freshDatabase, services } from '../services/context.ts';
 import { connectionUrl } from '../services/postgres.ts';
 
@@ -53,6 +57,39 @@ describe('sandbox providers', () => {
       'app: no sandbox (testcontainers provider): no Docker host answered for the sandbox of store app',
     );
     expect(report.stores[0]!.restore.ok).toBe(false);
+  });
+
+  it('the committed bundle loads testcontainers from its own chunk (the drill reaches the Docker question)', async () => {
+    if (await dockerAvailable()) return expect.fail('this machine has Docker: the no-Docker path cannot be shown');
+    const app = await freshDatabase('bundle');
+    const info = services().postgres;
+    const dir = tempDir('bd-bundle-drill-');
+    writeFileSync(
+      join(dir, 'backdrill.yml'),
+      `version: 1
+repository: { location: unused-the-environment-wins }
+stores:
+  - { name: app, kind: postgres, url: '${connectionUrl(info, 'postgres')}', databases: [${app.name}], globals: false }
+drill: { provider: testcontainers }
+`,
+    );
+    const env = cliEnv(await newLocation('folder'));
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [fileURLToPath(new URL('../../bin/backdrill.js', import.meta.url)), ...args], {
+        env,
+        encoding: 'utf8',
+      });
+    const config = ['--config', join(dir, 'backdrill.yml')];
+    const init = cli(['init', ...config]);
+    expect(init.status, init.stderr).toBe(0);
+    const backup = cli(['backup', ...config]);
+    expect(backup.status, backup.stderr).toBe(0);
+    const drill = cli(['drill', ...config, '--json']);
+    expect(drill.status, drill.stderr).toBe(3);
+    const report = JSON.parse(drill.stdout) as { failures: string[] };
+    expect(report.failures).toEqual([
+      'app: no sandbox (testcontainers provider): no Docker host answered for the sandbox of store app',
+    ]);
   });
 
   it("each store's image follows the version its snapshot recorded, else the pinned default", () => {
