@@ -581,7 +581,8 @@ var drillCommand = {
   usage: "backdrill drill [SET] [flags]",
   details: `SET is a backup set ID or prefix; default: the newest set holding every store of backdrill.yml.
 Each store is restored into a sandbox (drill.provider: local server binaries, external URLs from
-drill.targets, or testcontainers), its fingerprint compared with the one recorded at backup time, then
+drill.targets, Docker containers through testcontainers, or auto: testcontainers where a Docker host
+answers, else local), each sandbox waited for (drill.readyTimeout), its fingerprint compared with the one recorded at backup time, then
 the checks of drill.checks run (queries with expected results, cross-store key rules). RTO (time until
 every store is restored) and RPO (age of the set) are measured against drill.rto / drill.rpo. The result
 is recorded in the repository. Exit 0 when the drill passed, 3 when anything failed (each failure named).
