@@ -5,13 +5,13 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-HX25ASQY.js";
+} from "./chunks/chunk-CLEK3LLF.js";
 import "./chunks/chunk-NFETIKVC.js";
 import "./chunks/chunk-HBQYQ3ZC.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-YZLUGI5S.js";
+} from "./chunks/chunk-FZQRFWP5.js";
 import "./chunks/chunk-RFG2ISWK.js";
 import {
   backupStreams,
@@ -19,7 +19,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-TFRHE5CW.js";
+} from "./chunks/chunk-FYM3WHKA.js";
 import "./chunks/chunk-QLW5RLIF.js";
 import {
   parseSubset,
@@ -537,7 +537,7 @@ ${repoEnvHelp}`,
         const progress = new Progress(io, "dump", artifact.size);
         let done = 0;
         const source = async function* () {
-          for await (const chunk of readArtifact(repo, artifact)) {
+          for await (const chunk of readArtifact(repo, artifact, { releaseConsumed: true })) {
             done += chunk.length;
             progress.update(done);
             yield chunk;

@@ -2,16 +2,16 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-HX25ASQY.js";
+} from "../chunks/chunk-CLEK3LLF.js";
 import "../chunks/chunk-NFETIKVC.js";
 import "../chunks/chunk-HBQYQ3ZC.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-VFVKPCPQ.js";
-import "../chunks/chunk-YZLUGI5S.js";
+} from "../chunks/chunk-OYU3SBED.js";
+import "../chunks/chunk-FZQRFWP5.js";
 import "../chunks/chunk-RFG2ISWK.js";
-import "../chunks/chunk-TFRHE5CW.js";
+import "../chunks/chunk-FYM3WHKA.js";
 import "../chunks/chunk-QLW5RLIF.js";
 import {
   Input,

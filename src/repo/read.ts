@@ -2,6 +2,7 @@
 // manifest names (authenticated, size, HMAC ID), and bytes are yielded strictly in order. A damaged chunk stops
 // the stream with an integrity error before any of its bytes are yielded.
 import { BackdrillError } from '../errors.ts';
+import { release } from '../pipeline/buffers.ts';
 import type { Artifact, Snapshot } from './format.ts';
 import type { Repository } from './repository.ts';
 
@@ -17,10 +18,25 @@ export function findArtifact(snapshot: Snapshot, name: string): Artifact {
   return artifact;
 }
 
+/**
+ * Below this size a yielded chunk is never freed early: a writable (16 KiB highWaterMark by default) may still
+ * hold a small chunk after write() returned true, while one this large makes write() return false, and
+ * stream.pipeline waits for 'drain' (every byte written) before it asks for the next chunk.
+ */
+const RELEASE_MIN_BYTES = 1 << 20;
+
 export async function* readArtifact(
   repo: Repository,
   artifact: Artifact,
-  options: { prefetch?: number } = {},
+  options: {
+    prefetch?: number;
+    /**
+     * Free each chunk's memory when the next one is asked for (instead of at a later GC: with multi-MiB chunks
+     * that dead memory is most of a restore's peak RSS). Only for consumers that are done with a chunk by then:
+     * stream.pipeline into a writable, or code that copies or decodes each chunk before awaiting the next.
+     */
+    releaseConsumed?: boolean;
+  } = {},
 ): AsyncGenerator<Buffer> {
   const prefetch = Math.max(1, options.prefetch ?? repo.pipeline().size * 2 + 2);
   const queue: Array<Promise<Buffer>> = [];
@@ -40,6 +56,7 @@ export async function* readArtifact(
     total += chunk.length;
     fill();
     yield chunk;
+    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) release(chunk);
   }
   if (total !== artifact.size) {
     throw new BackdrillError(

@@ -16,7 +16,7 @@ export function repoSource(repo: Repository, snapshot: Snapshot): ArtifactSource
   return {
     names: () => snapshot.artifacts.map((a) => a.name),
     size: (name) => findArtifact(snapshot, name).size,
-    open: (name) => readArtifact(repo, findArtifact(snapshot, name)),
+    open: (name, options) => readArtifact(repo, findArtifact(snapshot, name), options),
   };
 }
 

@@ -17,8 +17,12 @@ export interface ArtifactSource {
   names(): string[];
   /** Size in bytes of an artifact. */
   size(name: string): number;
-  /** Bytes of an artifact, each chunk authenticated before it is yielded. */
-  open(name: string): AsyncIterable<Buffer>;
+  /**
+   * Bytes of an artifact, each chunk authenticated before it is yielded. With `{ releaseConsumed: true }` each
+   * chunk's memory is freed when the next is asked for: only for stream.pipeline into a writable, or code done
+   * with a chunk before it awaits the next.
+   */
+  open(name: string, options?: { releaseConsumed?: boolean }): AsyncIterable<Buffer>;
 }
 
 /** What the store looked like when its backup was taken, recorded in the snapshot manifest. */

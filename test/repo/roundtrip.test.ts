@@ -1,11 +1,14 @@
 // Byte-identical round trips and deduplication, through the folder backend and the real MinIO.
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { backupStreams } from '../../src/repo/backup.ts';
 import { findArtifact, readArtifact } from '../../src/repo/read.ts';
 import type { Repository } from '../../src/repo/repository.ts';
 import { verifyRepository } from '../../src/repo/verify.ts';
-import { backendFor, initRepo, newLocation } from '../helpers/repo.ts';
+import { backendFor, initRepo, newLocation, tempDir } from '../helpers/repo.ts';
 import { digestOf, randomStream, type StreamSpec } from '../helpers/streams.ts';
 
 const SMALL = { min: 256, avg: 1024, max: 4096 };
@@ -122,4 +125,32 @@ describe('deduplication', () => {
       await repo.close();
     }
   }, 600_000);
+});
+
+describe('reading with releaseConsumed', () => {
+  it('stream.pipeline into a file gets every byte, and the big chunks were freed as soon as they were written', async () => {
+    const repo = await initRepo(backendFor(await newLocation('folder')));
+    try {
+      const spec = { size: 24 * 1024 * 1024, seed: 'release', pieceSize: 65_536 };
+      const snap = await backupStreams(repo, [{ name: 'data', source: randomStream(spec) }], {
+        store: { name: 'test', kind: 'stream' },
+      });
+      const seen: Array<{ chunk: Buffer; length: number }> = [];
+      const source = async function* () {
+        for await (const chunk of readArtifact(repo, findArtifact(snap, 'data'), { releaseConsumed: true })) {
+          seen.push({ chunk, length: chunk.length });
+          yield chunk;
+        }
+      };
+      const file = join(tempDir('bd-release-'), 'out');
+      await pipeline(source(), createWriteStream(file));
+      expect(await digestOf(Readable.from([readFileSync(file)]))).toEqual(await digestOf(randomStream(spec)));
+      // Every chunk of 1 MiB or more was freed once the next one was asked for (the last one too, at the end).
+      const big = seen.filter((c) => c.length >= 1024 * 1024);
+      expect(big.length).toBeGreaterThan(3);
+      expect(big.filter((c) => c.chunk.buffer.byteLength !== 0).map((c) => c.length)).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
 });

@@ -200,7 +200,8 @@ ${repoEnvHelp}`,
         const progress = new Progress(io, 'dump', artifact.size);
         let done = 0;
         const source = async function* () {
-          for await (const chunk of readArtifact(repo, artifact)) {
+          // Each chunk goes through stream.pipeline into a file or stdout: done with by the next one.
+          for await (const chunk of readArtifact(repo, artifact, { releaseConsumed: true })) {
             done += chunk.length;
             progress.update(done);
             yield chunk;

@@ -408,13 +408,16 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     const names = source.names();
     let archive: string;
     if (names.includes(dumpArtifact(from))) {
-      await pipeline(source.open(dumpArtifact(from)), createWriteStream(file));
+      await pipeline(source.open(dumpArtifact(from), { releaseConsumed: true }), createWriteStream(file));
       archive = file;
     } else {
       archive = join(tmp, `${encodeURIComponent(from)}.dir`);
       await mkdir(archive);
       for (const n of names.filter((x) => x.startsWith(dirArtifactPrefix(from)))) {
-        await pipeline(source.open(n), createWriteStream(join(archive, n.slice(dirArtifactPrefix(from).length))));
+        await pipeline(
+          source.open(n, { releaseConsumed: true }),
+          createWriteStream(join(archive, n.slice(dirArtifactPrefix(from).length))),
+        );
       }
     }
     const conn = withDatabase(target.conn, to);
