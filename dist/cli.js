@@ -1,30 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-PG2H3Z35.js";
+} from "./chunks/chunk-C5L3M5MJ.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-CLEK3LLF.js";
+} from "./chunks/chunk-RXFDMWUX.js";
 import "./chunks/chunk-NFETIKVC.js";
-import "./chunks/chunk-HBQYQ3ZC.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-FZQRFWP5.js";
-import "./chunks/chunk-RFG2ISWK.js";
+} from "./chunks/chunk-CNCLOU76.js";
+import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-FYM3WHKA.js";
+} from "./chunks/chunk-QVW7TJR6.js";
 import "./chunks/chunk-QLW5RLIF.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-BOJREXBZ.js";
+} from "./chunks/chunk-OHUMX5A5.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -55,9 +54,10 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-MXRH4OYI.js";
+} from "./chunks/chunk-I627VL3F.js";
 import "./chunks/chunk-UJ4HRMPL.js";
 import "./chunks/chunk-HI5IRQ64.js";
+import "./chunks/chunk-DRSBD567.js";
 import "./chunks/chunk-GDLVYUA7.js";
 import {
   UsageError,

@@ -7,7 +7,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import neo4j from 'neo4j-driver';
 import pg from 'pg';
 import { BackdrillConfig, type StoreConfig } from '../src/config/schema.ts';
 import { loadChecks } from '../src/drill/checks.ts';
@@ -19,6 +18,7 @@ import { Repository } from '../src/repo/repository.ts';
 import { verifyRepository } from '../src/repo/verify.ts';
 import { formatMs, renderMarkdown } from '../src/report/markdown.ts';
 import { FsBackend } from '../src/storage/fs.ts';
+import { openDriver, parseNeo4jUrl } from '../src/stores/neo4j/connection.ts';
 import { backupSet } from '../src/stores/set.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -43,12 +43,11 @@ async function seedPostgres(url: string): Promise<void> {
 }
 
 async function seedNeo4j(server: LocalNeo4j): Promise<{ url: string; user: string; password: string }> {
-  const u = new URL(server.url);
-  const creds = { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
-  u.username = '';
-  u.password = '';
-  const url = u.toString().replace(/\/$/, '');
-  const driver = neo4j.driver(url, neo4j.auth.basic(creds.user, creds.password));
+  // The sandbox's URL carries its credentials: the store config gets them apart, as a user would write it.
+  const { conn } = parseNeo4jUrl(server.url, 'graph', { user: 'neo4j', password: undefined });
+  const creds = { user: conn.user, password: conn.password ?? '' };
+  const url = conn.url;
+  const driver = openDriver(conn);
   try {
     const statements = readFileSync(join(root, 'drills/demo/seed.cypher'), 'utf8')
       .split(/\n\s*\n/)

@@ -1,6 +1,6 @@
 // URLs as they may be shown to a user: logs, errors, reports and issue bodies never carry credentials.
 
-/** The URL without user, password, query or fragment; "(invalid URL)" when it does not parse. */
+/** The URL without user, password, query or fragment (also when it does not parse as a URL). */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -10,6 +10,6 @@ export function redactUrl(url: string): string {
     u.hash = '';
     return u.toString().replace(/\/$/, '');
   } catch {
-    return '(invalid URL)';
+    return url.replace(/\/\/[^@/]*@/, '//').replace(/[?#].*$/, '');
   }
 }

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-PG2H3Z35.js";
-import "../chunks/chunk-RFG2ISWK.js";
+} from "../chunks/chunk-C5L3M5MJ.js";
+import "../chunks/chunk-EWH5WHZO.js";
 import {
   Input,
   Output,
@@ -18,16 +18,17 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-H3FWMOX3.js";
+} from "../chunks/chunk-M3Q7FU5O.js";
 import {
   RetentionPolicy,
   formatPath,
   hasKeepRule,
   normalizePolicy,
   parseGrace
-} from "../chunks/chunk-MXRH4OYI.js";
+} from "../chunks/chunk-I627VL3F.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {
   UsageError

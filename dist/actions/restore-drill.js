@@ -2,16 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-CLEK3LLF.js";
+} from "../chunks/chunk-RXFDMWUX.js";
 import "../chunks/chunk-NFETIKVC.js";
-import "../chunks/chunk-HBQYQ3ZC.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-OYU3SBED.js";
-import "../chunks/chunk-FZQRFWP5.js";
-import "../chunks/chunk-RFG2ISWK.js";
-import "../chunks/chunk-FYM3WHKA.js";
+} from "../chunks/chunk-EUQGIBNC.js";
+import "../chunks/chunk-CNCLOU76.js";
+import "../chunks/chunk-EWH5WHZO.js";
+import "../chunks/chunk-QVW7TJR6.js";
 import "../chunks/chunk-QLW5RLIF.js";
 import {
   Input,
@@ -27,13 +26,14 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-H3FWMOX3.js";
+} from "../chunks/chunk-M3Q7FU5O.js";
 import {
   ProviderName,
   renderMarkdown
-} from "../chunks/chunk-MXRH4OYI.js";
+} from "../chunks/chunk-I627VL3F.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {
   BackdrillError,

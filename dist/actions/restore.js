@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-FYM3WHKA.js";
+} from "../chunks/chunk-QVW7TJR6.js";
 import "../chunks/chunk-QLW5RLIF.js";
 import {
   Input,
@@ -17,12 +17,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-H3FWMOX3.js";
+} from "../chunks/chunk-M3Q7FU5O.js";
 import {
   redactLocation
-} from "../chunks/chunk-MXRH4OYI.js";
+} from "../chunks/chunk-I627VL3F.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {
   UsageError

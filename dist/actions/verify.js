@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-BOJREXBZ.js";
+} from "../chunks/chunk-OHUMX5A5.js";
 import {
   Input,
   Output,
@@ -17,12 +17,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-H3FWMOX3.js";
+} from "../chunks/chunk-M3Q7FU5O.js";
 import {
   withLock
-} from "../chunks/chunk-MXRH4OYI.js";
+} from "../chunks/chunk-I627VL3F.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
+import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {
   BackdrillError,

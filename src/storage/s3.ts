@@ -3,6 +3,7 @@
 // The SDK loads with the first request: a folder repository never pays for it (tens of MiB of code and heap).
 import type { S3Client } from '@aws-sdk/client-s3';
 import { commonJs } from '../lazy.ts';
+import { redactUrl } from '../urls.ts';
 import { type Backend, type BlobInfo, checkKey, type PutOptions, StorageError } from './backend.ts';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
@@ -175,16 +176,4 @@ function s3Error(err: unknown, key: string, op: string): StorageError {
     return new StorageError('transient', what, { key, cause: err });
   }
   return new StorageError('failed', what, { key, cause: err });
-}
-
-/** Drops user:password from a URL so it can be printed. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
-  }
 }

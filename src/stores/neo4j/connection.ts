@@ -3,6 +3,7 @@
 // URL (never the password) and what to do.
 import neo4j, { type Driver, Neo4jError } from 'neo4j-driver';
 import { BackdrillError } from '../../errors.ts';
+import { redactUrl } from '../../urls.ts';
 
 export interface Neo4jConn {
   /** scheme://host:port (and routing query) without credentials or path. */
@@ -21,7 +22,7 @@ export function parseNeo4jUrl(
   try {
     u = new URL(url);
   } catch {
-    throw new BackdrillError('usage', `store ${store}: "${redact(url)}" is not a valid bolt:// or neo4j:// URL`);
+    throw new BackdrillError('usage', `store ${store}: "${redactUrl(url)}" is not a valid bolt:// or neo4j:// URL`);
   }
   if (!/^(bolt|neo4j)(\+s|\+ssc)?:$/.test(u.protocol)) {
     throw new BackdrillError(
@@ -38,10 +39,6 @@ export function parseNeo4jUrl(
     },
     database: path || undefined,
   };
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//');
 }
 
 export function describeConn(c: Neo4jConn): string {
