@@ -34,12 +34,17 @@ describe.each(['folder', 'minio'] as const)('round trips through %s', (kind) => 
         expect(snap.artifacts[0]!.size).toBe(size);
         for (const [, chunkSize] of snap.artifacts[0]!.chunks) expect(chunkSize).toBeLessThanOrEqual(SMALL.max);
       }
-      // A stream of zeros cuts only at the maximum chunk size: every chunk is exactly max, the last one the rest.
+      // A stream of zeros is cut at one fixed period (where depends on the repository's gear table: see
+      // chunker.test.ts), so all of it but the tail is one chunk, stored once.
       const zeros = await backupStreams(repo, [{ name: 'z', source: [new Uint8Array(4096 * 3)] }], {
         store: { name: 'zeros', kind: 'stream' },
       });
-      expect(zeros.artifacts[0]!.chunks.map((c) => c[1])).toEqual([4096, 4096, 4096]);
-      expect(zeros.stats.chunksNew).toBe(1);
+      const zeroChunks = zeros.artifacts[0]!.chunks;
+      const body = zeroChunks.slice(0, -1);
+      expect(new Set(body.map((c) => c[0])).size).toBe(1);
+      expect(zeroChunks.at(-1)![1]).toBeLessThanOrEqual(body[0]![1]);
+      expect(zeros.stats.chunksNew).toBe(new Set(zeroChunks.map((c) => c[0])).size);
+      expect(zeros.stats.chunksNew).toBeLessThanOrEqual(2);
       const back = await digestOf(readArtifact(repo, findArtifact(zeros, 'z')));
       expect(back.size).toBe(4096 * 3);
     } finally {
