@@ -11,22 +11,22 @@
 //            pg_dump -Fc -Z0 file (both into empty databases)
 //   memory   backdrill peak RSS < 300 MiB (GNU time -v), backup and restore
 //
-// plus a breakdown of where backdrill's backup time goes: the fingerprint SQL alone (md5 of every row, run with
-// psql in the same kind of REPEATABLE READ transaction), pg_dump and the fingerprint together (no node), and
-// backdrill backup --stdin fed from the dump file and from pg_dump (chunk + zstd + AES + writes, no fingerprint).
+// plus a breakdown of where backdrill's backup time goes: backdrill backup --stdin fed from the dump file and
+// from pg_dump (chunk + zstd + AES + writes, no fingerprint, no schema queries). The row fingerprint itself is
+// computed from the dump stream (src/stores/postgres/rowhash.wat) and has no step of its own.
 //
 //   node bench/postgres.mjs               ~1 GiB database (pg_database_size), 3 backup rounds, 2 restore rounds
 //   node bench/postgres.mjs --quick       ~200 MiB database, 1 round each, short load wait (smoke test)
 //
 // Flags: --size S (database size to generate, e.g. 512MiB, 2GiB), --runs N (backup rounds), --restore-runs N,
-// --no-restic, --no-breakdown, --no-fingerprint-variants (skip timing cheaper variants of the fingerprint SQL),
+// --no-restic, --no-breakdown,
 // --max-wait SECONDS (wait for load < --load-limit before the timed runs; default 600, --quick 60),
 // --load-limit L (default 1.0), --tmpdir DIR, --out FILE (default bench/results/postgres.json; --quick:
 // postgres-quick.json), --keep (keep the temp dir: dump, repositories), --cli FILE (an existing CLI bundle
-// instead of building one).
+// instead of dist/cli.js).
 //
-// The bench builds its own bundle of src/cli (esbuild, like scripts/build.mjs) so it measures the source tree,
-// not a possibly stale dist/; it runs it with the pinned Node 24 and the real scrypt KDF. The server is
+// The bench measures dist/cli.js, rebuilt first by scripts/build.mjs when src/ is newer, so it measures the source
+// tree as the actions ship it; it runs it with the pinned Node 24 and the real scrypt KDF. The server is
 // Debian's PostgreSQL (installed with apt when missing), started like the test server (fsync off) plus
 // autovacuum=off (the bench VACUUMs explicitly, so no background vacuum skews a timing). Everything is in the
 // page cache: this measures CPU and pipeline overhead, not disks. Timed runs are interleaved and rotated so that
@@ -65,7 +65,6 @@ function parseArgs(argv) {
     quick: false,
     restic: true,
     breakdown: true,
-    fingerprintVariants: true,
     maxWait: null,
     loadLimit: 1.0,
     tmpdir: tmpdir(),
@@ -87,7 +86,6 @@ function parseArgs(argv) {
     else if (flag === '--quick') o.quick = true;
     else if (flag === '--no-restic') o.restic = false;
     else if (flag === '--no-breakdown') o.breakdown = false;
-    else if (flag === '--no-fingerprint-variants') o.fingerprintVariants = false;
     else if (flag === '--max-wait') o.maxWait = Number(val());
     else if (flag === '--load-limit') o.loadLimit = Number(val());
     else if (flag === '--tmpdir') o.tmpdir = val();
@@ -401,47 +399,6 @@ async function dropDb(server, db) {
   }
 }
 
-/**
- * The fingerprint's data queries as backdrill runs them (src/stores/postgres/fingerprint.ts tablePrint, in a
- * REPEATABLE READ, READ ONLY transaction with its STABLE_SETTINGS), for psql; or a variant of the per-table
- * query, to see what costs what. The schema queries are left out: they read only the catalogs.
- */
-const FINGERPRINT_VARIANTS = {
-  current: (q) => `SELECT count(*)::bigint AS n,
-       coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint::numeric), 0)::text AS a,
-       coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint::numeric), 0)::text AS b
-  FROM (SELECT md5(ROW(bd_row.*)::text) AS h FROM ONLY ${q} bd_row) s;`,
-  // The row-to-text conversion alone: the floor of any row-text hash.
-  'row text only': (q) => `SELECT count(*), sum(length(ROW(bd_row.*)::text)) FROM ONLY ${q} bd_row;`,
-  // + md5, without turning the digests into numbers.
-  'md5 only': (q) => `SELECT count(*), sum(length(md5(ROW(bd_row.*)::text))) FROM ONLY ${q} bd_row;`,
-  // The current query with OFFSET 0 in the subquery: without it the planner flattens the subquery and
-  // evaluates md5(ROW(...)::text) once per reference to h (twice a row; see EXPLAIN VERBOSE). Same result.
-  'current + OFFSET 0 (same result)': (q) => `SELECT count(*)::bigint AS n,
-       coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint::numeric), 0)::text AS a,
-       coalesce(sum(('x' || substr(h, 17, 16))::bit(64)::bigint::numeric), 0)::text AS b
-  FROM (SELECT md5(ROW(bd_row.*)::text) AS h FROM ONLY ${q} bd_row OFFSET 0) s;`,
-};
-
-function fingerprintSql(variant = 'current') {
-  const settings = [
-    "SET LOCAL datestyle = 'ISO, YMD'",
-    "SET LOCAL intervalstyle = 'postgres'",
-    "SET LOCAL timezone = 'UTC'",
-    'SET LOCAL extra_float_digits = 3',
-    "SET LOCAL bytea_output = 'hex'",
-    "SET LOCAL lc_monetary = 'C'",
-  ];
-  return [
-    '\\set ON_ERROR_STOP 1',
-    'BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY;',
-    ...settings.map((x) => `${x};`),
-    ...TABLES.map((t) => FINGERPRINT_VARIANTS[variant](`public.${t}`)),
-    'COMMIT;',
-    '',
-  ].join('\n');
-}
-
 // ---------------------------------------------------------------------------------------------------- main
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
@@ -623,36 +580,6 @@ async function main() {
     const breakdown = [];
     if (opts.breakdown) {
       log('breakdown of the backup (one run each):');
-      const fpFile = join(tmp, 'fingerprint.sql');
-      writeFileSync(fpFile, fingerprintSql());
-      const psql = pgBin('psql');
-      breakdown.push({
-        step: 'fingerprint SQL alone (psql)',
-        ...(await measure(
-          env,
-          'fingerprint SQL alone',
-          psql,
-          ['-X', '-q', '-A', '-t', '-o', join(tmp, 'fingerprint-current.out'), '-d', DB, '-f', fpFile],
-          { childEnv: pgEnv },
-        )),
-      });
-      breakdown.push({
-        step: 'pg_dump > /dev/null  ||  fingerprint SQL (no node)',
-        ...(await measure(
-          env,
-          'pg_dump || fingerprint',
-          'sh',
-          [
-            '-c',
-            `"$1" -Fc -Z0 -d ${DB} > /dev/null & "$2" -X -q -o /dev/null -d ${DB} -f "$3"; wait $!`,
-            'sh',
-            pgBin('pg_dump'),
-            psql,
-            fpFile,
-          ],
-          { childEnv: pgEnv },
-        )),
-      });
       const stdinRun = async (label, how) => {
         const r = await newRepo();
         try {
@@ -688,30 +615,6 @@ async function main() {
         step: 'pg_dump -Fc -Z0 | backdrill backup --stdin (no fingerprint)',
         ...(await stdinRun('pg_dump | backdrill --stdin', 'pipe')),
       });
-      if (opts.fingerprintVariants) {
-        const current = readFileSync(join(tmp, 'fingerprint-current.out'), 'utf8');
-        for (const v of Object.keys(FINGERPRINT_VARIANTS).filter((x) => x !== 'current')) {
-          const f = join(tmp, `fingerprint-${v.replace(/\W+/g, '-')}.sql`);
-          writeFileSync(f, fingerprintSql(v));
-          const m = await measure(
-            env,
-            `fingerprint variant: ${v}`,
-            psql,
-            ['-X', '-q', '-A', '-t', '-o', `${f}.out`, '-d', DB, '-f', f],
-            {
-              childEnv: pgEnv,
-            },
-          );
-          const same = readFileSync(`${f}.out`, 'utf8') === current;
-          if (v.includes('same result') && !same)
-            log(`  WARNING: fingerprint variant "${v}" does not give the same result`);
-          breakdown.push({
-            step: `  fingerprint variant: ${v}${v.includes('same result') ? (same ? ', checked' : ', DIFFERS') : ''}`,
-            sameResultAsCurrent: same,
-            ...m,
-          });
-        }
-      }
       settle();
     }
 

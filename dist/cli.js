@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-RXFDMWUX.js";
+} from "./chunks/chunk-T6D4WEVU.js";
 import "./chunks/chunk-NFETIKVC.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-CNCLOU76.js";
+} from "./chunks/chunk-TGJVL7NT.js";
 import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
@@ -18,8 +18,8 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-QVW7TJR6.js";
-import "./chunks/chunk-QLW5RLIF.js";
+} from "./chunks/chunk-FJIA5EDB.js";
+import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,
   verifyRepository
@@ -92,8 +92,8 @@ var package_default = {
     "schema"
   ],
   scripts: {
-    build: "node scripts/build.mjs",
-    "check-dist": "node scripts/build.mjs --check",
+    build: "node scripts/build-wasm.mjs && node scripts/build.mjs",
+    "check-dist": "node scripts/build-wasm.mjs --check && node scripts/build.mjs --check",
     typecheck: "tsc -p tsconfig.json --noEmit",
     lint: "biome check .",
     format: "biome check --write .",
@@ -112,12 +112,14 @@ var package_default = {
     "@octokit/openapi-types": "^29.0.1",
     "@types/node": "^24.19.2",
     "@types/pg": "^8.23.1",
+    "@types/pg-copy-streams": "^1.2.5",
     esbuild: "^0.28.2",
     "fast-check": "^4.10.2",
     node: "24.21.0",
     tsx: "^4.23.15",
     typescript: "^5.9.3",
-    vitest: "^4.1.12"
+    vitest: "^4.1.12",
+    wabt: "^1.0.39"
   },
   allowScripts: {
     node: true,
@@ -130,6 +132,7 @@ var package_default = {
     "@qdrant/js-client-rest": "^1.19.0",
     "neo4j-driver": "^6.3.0",
     pg: "^8.23.1",
+    "pg-copy-streams": "^7.0.0",
     testcontainers: "^11.14.0",
     yaml: "^2.9.1",
     zod: "^4.6.7"

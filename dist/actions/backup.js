@@ -1,10 +1,10 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-EUQGIBNC.js";
-import "../chunks/chunk-CNCLOU76.js";
-import "../chunks/chunk-QVW7TJR6.js";
-import "../chunks/chunk-QLW5RLIF.js";
+} from "../chunks/chunk-BPJO2TIG.js";
+import "../chunks/chunk-TGJVL7NT.js";
+import "../chunks/chunk-FJIA5EDB.js";
+import "../chunks/chunk-Q43U3EN7.js";
 import "../chunks/chunk-M3Q7FU5O.js";
 import "../chunks/chunk-I627VL3F.js";
 import "../chunks/chunk-UJ4HRMPL.js";

@@ -2,16 +2,16 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-RXFDMWUX.js";
+} from "../chunks/chunk-T6D4WEVU.js";
 import "../chunks/chunk-NFETIKVC.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-EUQGIBNC.js";
-import "../chunks/chunk-CNCLOU76.js";
+} from "../chunks/chunk-BPJO2TIG.js";
+import "../chunks/chunk-TGJVL7NT.js";
 import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-QVW7TJR6.js";
-import "../chunks/chunk-QLW5RLIF.js";
+import "../chunks/chunk-FJIA5EDB.js";
+import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
   Output,

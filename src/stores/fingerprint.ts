@@ -19,6 +19,8 @@ export const Fingerprint = z.object({
   schema: z.record(z.string(), z.string()),
   /** Data set name (e.g. "table public.users") -> count and content hash. */
   data: z.record(z.string(), DataSetPrint),
+  /** How the store computed it, as far as a later computation must follow (e.g. PostgreSQL's session settings). */
+  params: z.record(z.string(), z.unknown()).optional(),
 });
 export type Fingerprint = z.infer<typeof Fingerprint>;
 

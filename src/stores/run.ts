@@ -132,5 +132,5 @@ export async function compareStore(
   }
   const adapter = await adapterFor(config);
   const target = adapter.target(targetSpec, repoSource(repo, snapshot));
-  return compareFingerprints(recorded.data, await adapter.fingerprint(target));
+  return compareFingerprints(recorded.data, await adapter.fingerprint(target, recorded.data));
 }

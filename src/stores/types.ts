@@ -99,6 +99,7 @@ export interface StoreAdapter<Target> {
   backupTarget(target: Target, sink: ArtifactSink): Promise<StoreBackupResult>;
   /** Restores artifacts into a target; throws IncompleteRestoreError when anything failed to restore. */
   restore(source: ArtifactSource, target: Target, options: RestoreOptions): Promise<RestoreResult>;
-  /** Fingerprint of a live target, to compare with the one recorded at backup time. */
-  fingerprint(target: Target): Promise<Fingerprint>;
+  /** Fingerprint of a live target, to compare with `recorded` (the one taken at backup time, whose method and
+   * parameters it follows). */
+  fingerprint(target: Target, recorded?: Fingerprint): Promise<Fingerprint>;
 }

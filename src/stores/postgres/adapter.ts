@@ -1,9 +1,10 @@
-// The PostgreSQL store: pg_dump of each database inside an exported snapshot that the fingerprint queries
-// share (so the fingerprint describes exactly the dumped data), globals through pg_dumpall, and restore with
-// pg_restore -j into empty databases, failing with the list of objects that did not restore.
+// The PostgreSQL store: pg_dump of each database inside an exported snapshot that the fingerprint's queries
+// share, its rows hashed from the dump itself as it streams to the repository (so the fingerprint describes
+// exactly the dumped data), globals through pg_dumpall, and restore with pg_restore -j into empty databases,
+// failing with the list of objects that did not restore.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -20,10 +21,25 @@ import {
   type StoreAdapter,
   type StoreBackupResult,
 } from '../types.ts';
+import { CustomArchivePrinter, parseArchiveHead } from './archive.ts';
 import { findBinaries, type PgBinaries } from './binaries.ts';
 import type { PostgresStoreConfig } from './config.ts';
 import { connect, describeConn, libpqEnv, type PgConn, parsePgUrl, withDatabase } from './connection.ts';
-import { databasePrint, quoteIdent, STABLE_SETTINGS, sequenceValues } from './fingerprint.ts';
+import {
+  copyTablePrint,
+  type DataTable,
+  type DumpSession,
+  databasePrint,
+  dataTables,
+  dumpSessionSettings,
+  quoteIdent,
+  STABLE_SETTINGS,
+  schemaPrint,
+  sequenceValues,
+  sessionDefaults,
+} from './fingerprint.ts';
+import { overlappedRestore, type PgRestoreRun } from './overlapped.ts';
+import { ROW_HASH_METHOD, RowHasher } from './rowhash.ts';
 
 export interface PostgresTarget {
   conn: PgConn;
@@ -44,6 +60,25 @@ function databasesIn(source: ArtifactSource): string[] {
     if (m) dbs.add(decodeURIComponent(m[1]!));
   }
   return [...dbs].sort();
+}
+
+/** Fingerprint params: how the rows were hashed, and pg_dump's session settings per database. */
+interface PostgresPrintParams {
+  rows: typeof ROW_HASH_METHOD;
+  databases: Record<string, DumpSession>;
+}
+
+function printParams(fp: Fingerprint | undefined): PostgresPrintParams | undefined {
+  const p = fp?.params as Partial<PostgresPrintParams> | undefined;
+  return p?.rows === ROW_HASH_METHOD && p.databases ? (p as PostgresPrintParams) : undefined;
+}
+
+/** Passes a stream's chunks on unchanged, showing each to `see` first. */
+async function* observed(source: AsyncIterable<Buffer>, see: (chunk: Buffer) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    see(chunk);
+    yield chunk;
+  }
 }
 
 function serverMajor(versionNum: number): number {
@@ -136,6 +171,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
   async backup(sink: ArtifactSink): Promise<StoreBackupResult> {
     const admin = await connect(this.conn, this.name);
     const warnings: string[] = [];
+    const params: PostgresPrintParams = { rows: ROW_HASH_METHOD, databases: {} };
     const fingerprint: Fingerprint = { version: 1, kind: this.kind, schema: {}, data: {} };
     const details: Array<Record<string, unknown>> = [];
     let version: string;
@@ -153,7 +189,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         await Promise.all([sink.add(GLOBALS, proc.stdout!), run(proc, 'pg_dumpall --globals-only')]);
       }
       for (const db of databases) {
-        const d = await this.backupDatabase(db, server.bins, sink, fingerprint, warnings);
+        const d = await this.backupDatabase(db, server.bins, sink, fingerprint, params, warnings);
         details.push(d);
         if (!earliest || String(d.at) < earliest) earliest = String(d.at);
       }
@@ -166,7 +202,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         serverVersion: version,
         details: { databases: details, format: this.config.format, globals: this.config.globals },
       },
-      fingerprint,
+      fingerprint: { ...fingerprint, params: { ...params } },
       warnings,
     };
   }
@@ -176,15 +212,17 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     bins: PgBinaries,
     sink: ArtifactSink,
     fingerprint: Fingerprint,
+    params: PostgresPrintParams,
     warnings: string[],
   ): Promise<Record<string, unknown>> {
     const conn = withDatabase(this.conn, db);
     const client = await connect(conn, this.name);
     let tmp: string | undefined;
     try {
-      // The snapshot pg_dump imports is this transaction's: the fingerprint below reads exactly the dumped data.
+      const defaults = await sessionDefaults(client);
+      // The snapshot pg_dump imports is this transaction's: what the fingerprint reads here (the schema, and rows
+      // the dump holds no COPY data for) is exactly what was dumped.
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      for (const s of STABLE_SETTINGS) await client.query(s);
       const meta = (
         await client.query(
           `SELECT pg_export_snapshot() AS snapshot, now() AS at,
@@ -193,19 +231,47 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
              FROM pg_database d WHERE d.datname = current_database()`,
         )
       ).rows[0] as { snapshot: string; at: Date; encoding: string; collate: string; ctype: string; lsn: string };
+      const session: DumpSession = { encoding: meta.encoding, ...defaults };
+      for (const s of dumpSessionSettings(session)) await client.query(s);
       const seqBefore = await sequenceValues(client);
+      const tables = await dataTables(client);
+      const byRawName = new Map(tables.map((t) => [`${t.nspname}\0${t.relname}`, t]));
+      const tableOf = (e: { namespace: string | null; tag: string | null }) =>
+        byRawName.get(`${e.namespace}\0${e.tag}`);
+      const rows = new Map<DataTable, { count: number; hash: string }>();
+      const unreadable = (err: unknown) =>
+        new BackdrillError(
+          'fatal',
+          `store ${this.name}, database ${db}: cannot read pg_dump's archive to fingerprint it: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
+      // pg_dump's client encoding is the database's, whatever the caller's environment says.
+      const env = { ...libpqEnv(conn), PGCLIENTENCODING: meta.encoding };
       const common = ['--snapshot', meta.snapshot, '--no-sync', '--dbname', db];
       let dumpDone: Promise<unknown>;
       if (this.config.format === 'custom') {
         // -Z0: the repository compresses and deduplicates; compressed dumps would defeat both.
-        const proc = spawn(bins.pgDump, ['-Fc', '-Z0', ...common], {
-          env: libpqEnv(conn),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const proc = spawn(bins.pgDump, ['-Fc', '-Z0', ...common], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = run(proc, `pg_dump of ${db}`);
         exited.catch(() => {});
-        dumpDone = sink.add(dumpArtifact(db), proc.stdout!).then(
-          () => exited,
+        const printer = new CustomArchivePrinter((e) => tableOf(e) !== undefined);
+        const source = observed(proc.stdout!, (chunk) => {
+          try {
+            printer.push(chunk);
+          } catch (err) {
+            throw unreadable(err);
+          }
+        });
+        dumpDone = sink.add(dumpArtifact(db), source).then(
+          async () => {
+            await exited;
+            try {
+              printer.end();
+            } catch (err) {
+              throw unreadable(err);
+            }
+            for (const t of printer.tables) rows.set(tableOf(t.entry)!, { count: t.count, hash: t.hash });
+          },
           async (err: unknown) => {
             proc.kill('SIGTERM');
             await exited.catch(() => {});
@@ -216,15 +282,42 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         tmp = await mkdtemp(join(tmpdir(), 'backdrill-pgdump-'));
         const out = join(tmp, 'dump');
         const proc = spawn(bins.pgDump, ['-Fd', '-Z0', '-j', String(this.config.jobs), '-f', out, ...common], {
-          env: libpqEnv(conn),
+          env,
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         dumpDone = run(proc, `pg_dump of ${db}`).then(async () => {
-          for (const f of (await readdir(out)).sort())
-            await sink.add(`${dirArtifactPrefix(db)}${f}`, createReadStream(join(out, f)));
+          let head: ReturnType<typeof parseArchiveHead>;
+          try {
+            head = parseArchiveHead(await readFile(join(out, 'toc.dat')));
+            if (!head) throw new Error('toc.dat is truncated');
+          } catch (err) {
+            throw unreadable(err);
+          }
+          const files = new Map<string, DataTable>();
+          for (const e of head.header.toc) {
+            const t = e.desc === 'TABLE DATA' && e.filename ? tableOf(e) : undefined;
+            if (t) files.set(e.filename!, t);
+          }
+          for (const f of (await readdir(out)).sort()) {
+            const t = files.get(f);
+            const hasher = t && new RowHasher();
+            await sink.add(
+              `${dirArtifactPrefix(db)}${f}`,
+              hasher ? observed(createReadStream(join(out, f)), (c) => hasher.rows(c)) : createReadStream(join(out, f)),
+            );
+            if (t && hasher) {
+              if (!hasher.ended) throw unreadable(new Error(`${f} (${t.name}) does not end with "\\."`));
+              rows.set(t, hasher.digest());
+            }
+          }
         });
       }
-      const [, print] = await Promise.all([dumpDone, databasePrint(client)]);
+      const [, schema] = await Promise.all([dumpDone, schemaPrint(client)]);
+      // Rows the dump holds no COPY data for (materialized views: pg_restore refreshes them) are read in the
+      // snapshot, as COPY text in pg_dump's session settings.
+      for (const t of tables) if (!rows.has(t)) rows.set(t, await copyTablePrint(client, t, session.encoding));
+      params.databases[db] = session;
+      const print = { schema, data: Object.fromEntries(tables.map((t) => [`${t.label} ${t.name}`, rows.get(t)!])) };
       const seqAfter = await sequenceValues(client);
       await client.query('COMMIT');
       const prefix = `${db}: `;
@@ -403,54 +496,71 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     }
     await admin.query(`CREATE DATABASE ${quoteIdent(to)} TEMPLATE template0 ENCODING 'UTF8'`);
 
-    // pg_restore -j needs a seekable archive: the dump goes to a local file first.
-    const file = join(tmp, `${encodeURIComponent(from)}.dump`);
-    const names = source.names();
-    let archive: string;
-    if (names.includes(dumpArtifact(from))) {
-      await pipeline(source.open(dumpArtifact(from), { releaseConsumed: true }), createWriteStream(file));
-      archive = file;
-    } else {
-      archive = join(tmp, `${encodeURIComponent(from)}.dir`);
-      await mkdir(archive);
-      for (const n of names.filter((x) => x.startsWith(dirArtifactPrefix(from)))) {
-        await pipeline(
-          source.open(n, { releaseConsumed: true }),
-          createWriteStream(join(archive, n.slice(dirArtifactPrefix(from).length))),
-        );
-      }
-    }
     const conn = withDatabase(target.conn, to);
-    const toc = await this.listArchive(bins, archive);
-    const timescale = /EXTENSION - timescaledb\b/.test(toc);
+    const env = libpqEnv(conn);
+    const jobs = Math.max(1, options.jobs ?? this.config.jobs);
     let tsClient: pg.Client | undefined;
-    if (timescale) {
+    const timescalePre = async () => {
       tsClient = await connect(conn, this.name);
       await tsClient.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
       await tsClient.query('SELECT timescaledb_pre_restore()');
+    };
+    let runs: PgRestoreRun[];
+    try {
+      if (source.names().includes(dumpArtifact(from))) {
+        // pg_restore needs a seekable archive: it is written to a local file, and restored part by part as soon
+        // as each part is on disk (overlapped.ts).
+        runs = await overlappedRestore({
+          source: source.open(dumpArtifact(from), { releaseConsumed: true }),
+          file: join(tmp, `${encodeURIComponent(from)}.dump`),
+          pgRestore: bins.pgRestore,
+          env,
+          database: to,
+          jobs,
+          beforeRestore: async (header) => {
+            if (header.toc.some((e) => e.desc === 'EXTENSION' && e.tag === 'timescaledb')) await timescalePre();
+          },
+        });
+      } else {
+        const archive = join(tmp, `${encodeURIComponent(from)}.dir`);
+        await mkdir(archive);
+        for (const n of source.names().filter((x) => x.startsWith(dirArtifactPrefix(from)))) {
+          await pipeline(
+            source.open(n, { releaseConsumed: true }),
+            createWriteStream(join(archive, n.slice(dirArtifactPrefix(from).length))),
+          );
+        }
+        if (/EXTENSION - timescaledb\b/.test(await this.listArchive(bins, archive))) await timescalePre();
+        const proc = spawn(bins.pgRestore, ['-j', String(jobs), '--dbname', to, archive], {
+          env,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let stderr = '';
+        proc.stderr!.on('data', (d: Buffer) => {
+          stderr += d.toString();
+        });
+        const code = await new Promise<number>((resolve, reject) => {
+          proc.once('error', reject);
+          proc.once('close', (c) => resolve(c ?? 1));
+        });
+        runs = [{ what: 'pg_restore', code, stderr }];
+      }
+      const ts = tsClient as pg.Client | undefined;
+      if (ts) await ts.query('SELECT timescaledb_post_restore()');
+    } finally {
+      await (tsClient as pg.Client | undefined)?.end().catch(() => {});
     }
-    const jobs = Math.max(1, options.jobs ?? this.config.jobs);
-    const proc = spawn(bins.pgRestore, ['-j', String(jobs), '--dbname', to, archive], {
-      env: libpqEnv(conn),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    proc.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const code = await new Promise<number>((resolve, reject) => {
-      proc.once('error', reject);
-      proc.once('close', (c) => resolve(c ?? 1));
-    });
-    if (tsClient) {
-      await tsClient.query('SELECT timescaledb_post_restore()');
-      await tsClient.end();
+    const failures: string[] = [];
+    for (const r of runs) {
+      if (r.code === 0) continue;
+      const listed = parseRestoreErrors(r.stderr);
+      failures.push(
+        ...(listed.length > 0
+          ? listed.map((f) => `${from}: ${f}`)
+          : [`${from}: pg_restore (${r.what}) exited with code ${r.code}: ${r.stderr.trim().slice(-500)}`]),
+      );
     }
-    if (code === 0) return [];
-    const failures = parseRestoreErrors(stderr).map((f) => `${from}: ${f}`);
-    return failures.length > 0
-      ? failures
-      : [`${from}: pg_restore exited with code ${code}: ${stderr.trim().slice(-500)}`];
+    return failures;
   }
 
   private async listArchive(bins: PgBinaries, archive: string): Promise<string> {
@@ -463,14 +573,30 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     return out;
   }
 
-  async fingerprint(target: PostgresTarget): Promise<Fingerprint> {
+  async fingerprint(target: PostgresTarget, recorded?: Fingerprint): Promise<Fingerprint> {
+    // Rows are hashed the way the snapshot's were: COPY text in pg_dump's session settings, or (snapshots from
+    // before that method) md5 sums in the server. Without a snapshot to follow: COPY text in this server's defaults.
+    const legacy = recorded !== undefined && printParams(recorded) === undefined;
+    const params: PostgresPrintParams = { rows: ROW_HASH_METHOD, databases: {} };
     const fp: Fingerprint = { version: 1, kind: this.kind, schema: {}, data: {} };
     for (const { from, to } of target.databases) {
       const client = await connect(withDatabase(target.conn, to), this.name);
       try {
-        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-        for (const s of STABLE_SETTINGS) await client.query(s);
-        const print = await databasePrint(client);
+        let print: Awaited<ReturnType<typeof databasePrint>>;
+        if (legacy) {
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          for (const s of STABLE_SETTINGS) await client.query(s);
+          print = await databasePrint(client);
+        } else {
+          const session = printParams(recorded)?.databases[from] ?? {
+            encoding: (await client.query('SELECT pg_client_encoding() AS e')).rows[0].e as string,
+            ...(await sessionDefaults(client)),
+          };
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+          for (const s of dumpSessionSettings(session)) await client.query(s);
+          print = await databasePrint(client, (t) => copyTablePrint(client, t, session.encoding));
+          params.databases[from] = session;
+        }
         await client.query('COMMIT');
         const prefix = `${from}: `;
         for (const [k, v] of Object.entries(print.schema)) fp.schema[prefix + k] = v;
@@ -480,7 +606,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         await client.end().catch(() => {});
       }
     }
-    return fp;
+    return legacy ? fp : { ...fp, params: { ...params } };
   }
 }
 

@@ -72,6 +72,7 @@ export function libpqEnv(c: PgConn): NodeJS.ProcessEnv {
     PGOPTIONS: '',
     PGTZ: 'UTC',
   };
+  delete env.PGCLIENTENCODING;
   if (c.password !== undefined) env.PGPASSWORD = c.password;
   else delete env.PGPASSWORD;
   const map: Record<string, string> = {

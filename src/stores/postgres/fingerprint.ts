@@ -1,9 +1,15 @@
-// The PostgreSQL fingerprint of one database, computed inside a given snapshot: per table a row count and an
-// order-independent hash of the rows' text (summed in the server, so no row crosses the wire), and a digest
-// per schema object (tables and columns, constraints, indexes, sequences, views, functions, triggers,
-// extensions, enums, domains, comments). Session settings pin every text representation.
+// The PostgreSQL fingerprint of one database: per table a row count and an order-independent hash of its rows,
+// and a digest per schema object (tables and columns, constraints, indexes, sequences, views, functions,
+// triggers, extensions, enums, domains, comments).
+//
+// Row hashes (since the copy-xxh64x2 method) hash each row's COPY text as pg_dump wrote it: at backup time from
+// the dump itself as it streams to the repository (archive.ts), at compare time from COPY ... TO STDOUT in a
+// session set up as pg_dump's was (dumpSession). Snapshots from before then recorded md5 sums computed in the
+// server (legacyTablePrint), and are compared that way.
 import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { digestOf } from '../fingerprint.ts';
+import { RowHasher } from './rowhash.ts';
 
 /** Settings that make row text identical on any server (backup-time and restore-time). */
 export const STABLE_SETTINGS = [
@@ -154,12 +160,25 @@ export async function schemaPrint(client: pg.Client): Promise<Record<string, str
   return out;
 }
 
+export interface DataTable {
+  /** Schema-qualified, quoted where needed. */
+  name: string;
+  label: 'table' | 'materialized view';
+  nspname: string;
+  relname: string;
+  /** The columns pg_dump copies (not dropped, not generated), quoted, comma-separated; '' for none. */
+  columns: string;
+}
+
 /** Tables whose rows are hashed: ordinary tables and partitions (parents hold no rows) and materialized views. */
-export async function dataTables(client: pg.Client): Promise<Array<{ name: string; label: string }>> {
+export async function dataTables(client: pg.Client): Promise<DataTable[]> {
   return rows(
     client,
     `SELECT format('%I.%I', n.nspname, c.relname) AS name,
-            CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'table' END AS label
+            CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'table' END AS label, n.nspname, c.relname,
+            coalesce((SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) FROM pg_attribute a
+                       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), '')
+              AS columns
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'm') AND c.relpersistence <> 't' AND ${USER_NS} AND ${NOT_EXT('pg_class', 'c.oid')}
         AND (c.relkind <> 'm' OR c.relispopulated)
@@ -173,7 +192,7 @@ export async function dataTables(client: pg.Client): Promise<Array<{ name: strin
  * `alias.*` always means the whole row, even when a column has the alias's name (a bare alias would not).
  * OFFSET 0 keeps the planner from inlining the subquery, which would compute md5 twice per row.
  */
-export async function tablePrint(client: pg.Client, qualified: string): Promise<{ count: number; hash: string }> {
+export async function legacyTablePrint(client: pg.Client, qualified: string): Promise<{ count: number; hash: string }> {
   const r = await client.query(
     `SELECT count(*)::bigint AS n,
             coalesce(sum(('x' || substr(h, 1, 16))::bit(64)::bigint::numeric), 0)::text AS a,
@@ -195,10 +214,72 @@ export async function sequenceValues(client: pg.Client): Promise<Record<string, 
   return out;
 }
 
-/** The whole fingerprint of the database the client is connected to, in its current transaction. */
-export async function databasePrint(client: pg.Client): Promise<DatabasePrint> {
+/** The settings of pg_dump's session that its COPY text depends on, recorded per database with the row hashes. */
+export interface DumpSession {
+  /** client_encoding (pg_dump's ENCODING entry). */
+  encoding: string;
+  byteaOutput: string;
+  lcMonetary: string;
+}
+
+const lit = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/**
+ * What a session must set so that COPY ... TO STDOUT writes exactly the text pg_dump did (pg_dump.c
+ * setup_connection, and PGTZ=UTC from libpqEnv). The client encoding is set around each COPY only (copyTablePrint):
+ * the driver reads everything else as UTF-8.
+ */
+export function dumpSessionSettings(s: DumpSession): string[] {
+  return [
+    "SET LOCAL datestyle = 'ISO'",
+    "SET LOCAL intervalstyle = 'postgres'",
+    'SET LOCAL extra_float_digits = 3',
+    "SET LOCAL timezone = 'UTC'",
+    "SELECT pg_catalog.set_config('search_path', '', true)",
+    `SET LOCAL bytea_output = ${lit(s.byteaOutput)}`,
+    `SET LOCAL lc_monetary = ${lit(s.lcMonetary)}`,
+  ];
+}
+
+/** The defaults a new session of this role on this database gets (pg_dump's, which sets neither). */
+export async function sessionDefaults(client: pg.Client): Promise<Omit<DumpSession, 'encoding'>> {
+  const r = await client.query(
+    "SELECT current_setting('bytea_output') AS bytea, current_setting('lc_monetary') AS monetary",
+  );
+  const row = r.rows[0] as { bytea: string; monetary: string };
+  return { byteaOutput: row.bytea, lcMonetary: row.monetary };
+}
+
+/** Count and row hash of one table's (or materialized view's) COPY text, in the client's session, in `encoding`. */
+export async function copyTablePrint(
+  client: pg.Client,
+  t: DataTable,
+  encoding: string,
+): Promise<{ count: number; hash: string }> {
+  const sql =
+    t.label === 'table'
+      ? `COPY ${t.name}${t.columns ? ` (${t.columns})` : ''} TO STDOUT`
+      : `COPY (SELECT ${t.columns} FROM ONLY ${t.name}) TO STDOUT`;
+  const hasher = new RowHasher();
+  const recode = encoding !== 'UTF8';
+  if (recode) await client.query(`SET LOCAL client_encoding = ${lit(encoding)}`);
+  try {
+    for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) hasher.rows(chunk);
+  } finally {
+    if (recode) await client.query("SET LOCAL client_encoding = 'UTF8'");
+  }
+  if (hasher.partial) throw new Error(`COPY of ${t.name} ended inside a row`);
+  return hasher.digest();
+}
+
+/** The whole fingerprint of the database the client is connected to, in its current transaction; rows hashed by
+ * `rowsOf` (legacy snapshots: in the server). */
+export async function databasePrint(
+  client: pg.Client,
+  rowsOf: (t: DataTable) => Promise<{ count: number; hash: string }> = (t) => legacyTablePrint(client, t.name),
+): Promise<DatabasePrint> {
   const schema = await schemaPrint(client);
   const data: DatabasePrint['data'] = {};
-  for (const t of await dataTables(client)) data[`${t.label} ${t.name}`] = await tablePrint(client, t.name);
+  for (const t of await dataTables(client)) data[`${t.label} ${t.name}`] = await rowsOf(t);
   return { schema, data, sequences: await sequenceValues(client) };
 }

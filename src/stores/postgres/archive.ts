@@ -1,0 +1,295 @@
+// Reading pg_dump archives as they stream past: the header and table of contents of the custom and directory
+// formats (pg_backup_archiver.c ReadHead/ReadToc, archive versions 1.12 to 1.16, i.e. PostgreSQL 9.0 to 17+),
+// and the custom format's data blocks, whose COPY rows are hashed on the way to the repository (rowhash.ts). The
+// fingerprint of a backup is thereby computed from the very bytes it stores.
+
+import { RowHasher } from './rowhash.ts';
+
+export interface TocEntry {
+  dumpId: number;
+  hadDumper: boolean;
+  tag: string | null;
+  desc: string | null;
+  namespace: string | null;
+  copyStmt: string | null;
+  /** 1 none (follows the entry before), 2 pre-data, 3 data, 4 post-data. */
+  section: number;
+  /** Custom format: where in the archive the entry's data offset field is (flag byte, then offSize bytes). */
+  offsetPos?: number;
+  /** Directory format: the entry's data file. */
+  filename?: string | null;
+}
+
+export interface ArchiveHeader {
+  version: string;
+  format: 'custom' | 'directory';
+  compressed: boolean;
+  database: string | null;
+  /** Bytes of an offset in the TOC. */
+  offSize: number;
+  toc: TocEntry[];
+}
+
+// The format byte: 1 custom; a directory archive's toc.dat says 3 (PostgreSQL 15), 5 in some sources; both (and
+// tar's) record a data file name per TOC entry.
+const FORMATS: Record<number, ArchiveHeader['format']> = { 1: 'custom', 3: 'directory', 5: 'directory' };
+const K_VERS_1_12 = (1 << 16) | (12 << 8);
+const BLK_DATA = 1;
+const BLK_BLOBS = 3;
+
+class NeedMore extends Error {}
+
+class Reader {
+  pos: number;
+  intSize = 4;
+  offSize = 8;
+
+  constructor(
+    private readonly buf: Buffer,
+    pos = 0,
+  ) {
+    this.pos = pos;
+  }
+
+  byte(): number {
+    if (this.pos >= this.buf.length) throw new NeedMore();
+    return this.buf[this.pos++]!;
+  }
+
+  bytes(n: number): Buffer {
+    if (this.pos + n > this.buf.length) throw new NeedMore();
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  /** ReadInt: a sign byte, then intSize bytes little-endian. */
+  int(): number {
+    const sign = this.byte();
+    let v = 0;
+    for (let i = 0; i < this.intSize; i++) v += this.byte() * 2 ** (8 * i);
+    return sign ? -v : v;
+  }
+
+  /** ReadStr: an int length (-1: NULL), then the bytes. */
+  str(): string | null {
+    const n = this.int();
+    if (n < 0) return null;
+    return this.bytes(n).toString('utf8');
+  }
+}
+
+/** Parses the header and TOC at the start of `buf`; undefined when `buf` stops before their end. */
+export function parseArchiveHead(buf: Buffer): { header: ArchiveHeader; end: number } | undefined {
+  try {
+    return readHead(new Reader(buf));
+  } catch (err) {
+    if (err instanceof NeedMore) return undefined;
+    throw err;
+  }
+}
+
+function readHead(r: Reader): { header: ArchiveHeader; end: number } {
+  if (r.bytes(5).toString('latin1') !== 'PGDMP') throw new Error('not a pg_dump archive (no PGDMP magic)');
+  const [vmaj, vmin, vrev] = [r.byte(), r.byte(), r.byte()];
+  const version = (vmaj << 16) | (vmin << 8) | vrev;
+  if (version < K_VERS_1_12 || vmaj !== 1 || vmin > 16) {
+    throw new Error(`pg_dump archive version ${vmaj}.${vmin}.${vrev} is not supported (1.12 to 1.16 are)`);
+  }
+  r.intSize = r.byte();
+  r.offSize = r.byte();
+  const format = FORMATS[r.byte()];
+  if (!format) throw new Error('pg_dump archive is neither custom nor directory format');
+  const compressed = vmin >= 15 ? r.byte() !== 0 : r.int() !== 0;
+  for (let i = 0; i < 7; i++) r.int(); // creation time
+  const database = r.str();
+  r.str(); // server version
+  r.str(); // pg_dump version
+  const count = r.int();
+  const toc: TocEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const dumpId = r.int();
+    const hadDumper = r.int() !== 0;
+    r.str(); // table oid
+    r.str(); // oid
+    const tag = r.str();
+    const desc = r.str();
+    const section = r.int();
+    r.str(); // defn
+    r.str(); // dropStmt
+    const copyStmt = r.str();
+    const namespace = r.str();
+    r.str(); // tablespace
+    if (vmin >= 14) r.str(); // tableam
+    if (vmin >= 16) r.int(); // relkind
+    r.str(); // owner
+    r.str(); // "with oids"
+    while (r.str() !== null); // dependencies
+    const entry: TocEntry = { dumpId, hadDumper, tag, desc, namespace, copyStmt, section };
+    if (format === 'custom') {
+      entry.offsetPos = r.pos;
+      r.byte(); // offset flag
+      r.bytes(r.offSize);
+    } else {
+      entry.filename = r.str();
+    }
+    toc.push(entry);
+  }
+  return {
+    header: { version: `${vmaj}.${vmin}.${vrev}`, format, compressed, database, offSize: r.offSize, toc },
+    end: r.pos,
+  };
+}
+
+export interface TableRows {
+  entry: TocEntry;
+  count: number;
+  hash: string;
+}
+
+export interface ArchiveEvents {
+  /** The header and TOC were read; the data blocks start at `end`. */
+  head?(header: ArchiveHeader, end: number): void;
+  /** The data block of `entry` was read: it spans [start, end) of the archive. */
+  block?(entry: TocEntry, start: number, end: number): void;
+}
+
+/**
+ * Follows a custom-format archive (pg_dump -Fc -Z0) as it streams past, hashing the COPY rows of each TABLE DATA
+ * entry that `wanted` accepts and telling `events` where each part lies. Feed it every byte in order with push(),
+ * then call end().
+ */
+export class CustomArchivePrinter {
+  header: ArchiveHeader | undefined;
+  readonly tables: TableRows[] = [];
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private nextTry = 4096;
+  /** Bytes of a block header (type byte and dump id) or of a large object's oid, gathered across pieces. */
+  private pending = Buffer.alloc(0);
+  private state: 'head' | 'block-header' | 'data' | 'blob-oid' | 'blob-data' = 'head';
+  private current: TocEntry | undefined;
+  private readonly entries = new Map<number, TocEntry>();
+  private readonly hasher = new RowHasher();
+  private readonly seen = new Set<number>();
+  /** Archive position of the next byte data() consumes, and of the current block's first byte. */
+  private pos = 0;
+  private blockStart = 0;
+
+  constructor(
+    private readonly wanted: (entry: TocEntry) => boolean,
+    private readonly events: ArchiveEvents = {},
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.state !== 'head') {
+      this.data(buf);
+      return;
+    }
+    this.head.push(Buffer.from(buf)); // copied: the stream's buffer moves on to the repository
+    this.headLen += buf.length;
+    // Parse only when the gathered bytes have doubled since the last try: linear however large the TOC is.
+    if (this.headLen < this.nextTry) return;
+    const rest = this.parseHead();
+    if (rest) this.data(rest);
+    else this.nextTry = this.headLen * 2;
+  }
+
+  /** The bytes after the TOC once the gathered ones hold all of it. */
+  private parseHead(): Buffer | undefined {
+    const all = Buffer.concat(this.head);
+    this.head = [all];
+    const parsed = parseArchiveHead(all);
+    if (!parsed) return undefined;
+    this.header = parsed.header;
+    if (parsed.header.format !== 'custom') throw new Error('expected a custom-format archive');
+    if (parsed.header.compressed) throw new Error('the archive is compressed: backdrill runs pg_dump with -Z0');
+    for (const e of parsed.header.toc) this.entries.set(e.dumpId, e);
+    this.head = [];
+    this.state = 'block-header';
+    this.pos = parsed.end;
+    this.events.head?.(parsed.header, parsed.end);
+    return all.subarray(parsed.end);
+  }
+
+  private data(input: Buffer): void {
+    let buf = input;
+    while (buf.length > 0) {
+      if (this.state === 'data' || this.state === 'blob-data') {
+        const used = this.hasher.block(buf);
+        buf = buf.subarray(used);
+        this.pos += used;
+        if (!this.hasher.blockDone) return;
+        if (this.state === 'data') {
+          this.finishTable();
+          this.endBlock();
+        } else {
+          this.state = 'blob-oid';
+        }
+        continue;
+      }
+      // Small fixed-size fields: a block header (type byte + int dump id) or a large object's oid (an int).
+      const need = this.state === 'block-header' ? 6 : 5;
+      if (this.state === 'block-header' && this.pending.length === 0) this.blockStart = this.pos;
+      const take = Math.min(need - this.pending.length, buf.length);
+      this.pending = Buffer.concat([this.pending, buf.subarray(0, take)]);
+      buf = buf.subarray(take);
+      this.pos += take;
+      if (this.pending.length < need) return;
+      const field = this.pending;
+      this.pending = Buffer.alloc(0);
+      if (this.state === 'block-header') this.startBlock(field);
+      else if (field.readUInt32LE(1) === 0) this.endBlock();
+      else {
+        this.hasher.reset(true);
+        this.state = 'blob-data';
+      }
+    }
+  }
+
+  private startBlock(field: Buffer): void {
+    const type = field[0];
+    const id = field.readUInt32LE(2);
+    const entry = this.entries.get(id);
+    if (!entry || field[1] !== 0) throw new Error(`data block for unknown TOC entry ${id}`);
+    if (type === BLK_DATA) {
+      this.current = entry;
+      this.hasher.reset(!(entry.desc === 'TABLE DATA' && this.wanted(entry)));
+      this.state = 'data';
+    } else if (type === BLK_BLOBS) {
+      this.current = entry;
+      this.state = 'blob-oid';
+    } else {
+      throw new Error(`unknown data block type ${type}`);
+    }
+    this.seen.add(id);
+  }
+
+  private endBlock(): void {
+    this.state = 'block-header';
+    this.events.block?.(this.current!, this.blockStart, this.pos);
+  }
+
+  private finishTable(): void {
+    const entry = this.current!;
+    if (entry.desc !== 'TABLE DATA' || !this.wanted(entry)) return;
+    if (!this.hasher.ended) throw new Error(`the data of ${entry.namespace}.${entry.tag} does not end with "\\."`);
+    this.tables.push({ entry, ...this.hasher.digest() });
+  }
+
+  /** Checks that the archive was complete: every entry with data had its block. */
+  end(): void {
+    if (this.state === 'head') {
+      const rest = this.parseHead();
+      if (!rest) throw new Error('the archive ended inside its header');
+      this.data(rest);
+    }
+    if (this.state !== 'block-header' || this.pending.length > 0)
+      throw new Error('the archive ended inside a data block');
+    const missing = this.header!.toc.filter((e) => e.hadDumper && !this.seen.has(e.dumpId));
+    if (missing.length > 0) {
+      throw new Error(`the archive has no data for ${missing.map((e) => `${e.desc} ${e.tag}`).join(', ')}`);
+    }
+  }
+}
