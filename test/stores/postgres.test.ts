@@ -241,6 +241,36 @@ describe('PostgreSQL backup and restore (real server)', () => {
 });
 
 describe('PostgreSQL bad input', () => {
+  it('a damaged chunk late in the dump fails the restore with an integrity error and leaves no pg_restore running', async () => {
+    const db = (await freshDatabase('damaged')).name;
+    await sql(
+      db,
+      `CREATE TABLE a_first (id int PRIMARY KEY, v text);
+       INSERT INTO a_first SELECT i, md5(i::text) FROM generate_series(1, 20000) i;
+       CREATE TABLE z_last (id int, v text);
+       INSERT INTO z_last SELECT i, repeat(md5(i::text), 8) FROM generate_series(1, 20000) i;`,
+    );
+    const small = await initRepo(backendFor(await newLocation('folder')), {
+      chunker: { min: 16 * 1024, avg: 64 * 1024, max: 256 * 1024 },
+    });
+    try {
+      const store = storeFor(db, { globals: false });
+      const { snapshot } = await backupStore(small, store);
+      const chunks = snapshot.artifacts[0]!.chunks;
+      expect(chunks.length).toBeGreaterThan(10);
+      // A chunk of z_last's rows: a_first's block is on disk, and may be loading, before the damage is read.
+      const id = chunks.at(-2)![0];
+      await small.backend.delete(`data/${id.slice(0, 2)}/${id}`);
+      const target = newTarget();
+      const err = await restoreStore(small, store, snapshot, { target: target.url }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'integrity' });
+      const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+      expect(ps.split('\n').filter((l) => l.includes('pg_restore') && l.includes(target.name))).toEqual([]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('restoring into a server that lacks an extension the dump needs fails loudly and lists what failed', async () => {
     // A real extension the source server has and the target (after we remove its files) lacks.
     const info = services().postgres;
