@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-T6D4WEVU.js";
+} from "./chunks/chunk-YLAWJDSP.js";
 import "./chunks/chunk-NFETIKVC.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-TGJVL7NT.js";
+} from "./chunks/chunk-AVPNCSDU.js";
 import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-FJIA5EDB.js";
+} from "./chunks/chunk-HSZ6O563.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,

@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-BPJO2TIG.js";
-import "../chunks/chunk-TGJVL7NT.js";
-import "../chunks/chunk-FJIA5EDB.js";
+} from "../chunks/chunk-OMXKRR2S.js";
+import "../chunks/chunk-AVPNCSDU.js";
+import "../chunks/chunk-HSZ6O563.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import "../chunks/chunk-M3Q7FU5O.js";
 import "../chunks/chunk-I627VL3F.js";

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-T6D4WEVU.js";
+} from "../chunks/chunk-YLAWJDSP.js";
 import "../chunks/chunk-NFETIKVC.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-BPJO2TIG.js";
-import "../chunks/chunk-TGJVL7NT.js";
+} from "../chunks/chunk-OMXKRR2S.js";
+import "../chunks/chunk-AVPNCSDU.js";
 import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-FJIA5EDB.js";
+import "../chunks/chunk-HSZ6O563.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,

@@ -192,6 +192,7 @@ describe('restore drills (local PostgreSQL sandboxes)', () => {
     const app = report.stores.find((s) => s.store === 'app')!;
     expect(app.fingerprint.differences.map((d) => [d.object.replace(/^[^:]+: /, ''), d.problem])).toEqual([
       ['index public.orders_customer', 'missing'],
+      ['all tables', 'changed'],
       ['table public.customers', 'changed'],
     ]);
     expect(report.stores.find((s) => s.store === 'warehouse')!.fingerprint.ok).toBe(true);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { BackdrillError } from '../../errors.ts';
-import { type Fingerprint, UNCOMPARED } from '../fingerprint.ts';
+import { digestOf, type Fingerprint, UNCOMPARED } from '../fingerprint.ts';
 import {
   type ArtifactSink,
   type ArtifactSource,
@@ -71,6 +71,18 @@ interface PostgresPrintParams {
 function printParams(fp: Fingerprint | undefined): PostgresPrintParams | undefined {
   const p = fp?.params as Partial<PostgresPrintParams> | undefined;
   return p?.rows === ROW_HASH_METHOD && p.databases ? (p as PostgresPrintParams) : undefined;
+}
+
+/** The name of a database's totals in its fingerprint. */
+export const TOTALS = 'all tables';
+
+/** Adds a database's totals: every row of every table, and a hash of the tables' hashes. */
+function withTotals(
+  data: Record<string, { count: number; hash: string }>,
+): Record<string, { count: number; hash: string }> {
+  const names = Object.keys(data).sort();
+  const count = names.reduce((n, k) => n + data[k]!.count, 0);
+  return { ...data, [TOTALS]: { count, hash: digestOf(names.map((k) => `${k}\t${data[k]!.hash}`).join('\n')) } };
 }
 
 /** Passes a stream's chunks on unchanged, showing each to `see` first. */
@@ -322,7 +334,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       await client.query('COMMIT');
       const prefix = `${db}: `;
       for (const [k, v] of Object.entries(print.schema)) fingerprint.schema[prefix + k] = v;
-      for (const [k, v] of Object.entries(print.data)) fingerprint.data[prefix + k] = v;
+      for (const [k, v] of Object.entries(withTotals(print.data))) fingerprint.data[prefix + k] = v;
       const moved: string[] = [];
       for (const [seq, before] of Object.entries(seqBefore)) {
         // Sequences are not transactional: a value that moved while pg_dump ran is not pinned to the snapshot.
@@ -600,7 +612,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         await client.query('COMMIT');
         const prefix = `${from}: `;
         for (const [k, v] of Object.entries(print.schema)) fp.schema[prefix + k] = v;
-        for (const [k, v] of Object.entries(print.data)) fp.data[prefix + k] = v;
+        for (const [k, v] of Object.entries(legacy ? print.data : withTotals(print.data))) fp.data[prefix + k] = v;
         for (const [seq, v] of Object.entries(print.sequences)) fp.schema[`${prefix}sequence value ${seq}`] = v;
       } finally {
         await client.end().catch(() => {});
