@@ -5,8 +5,8 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-YLAWJDSP.js";
-import "./chunks/chunk-NFETIKVC.js";
+} from "./chunks/chunk-CQGTRAS7.js";
+import "./chunks/chunk-B6M4VJQS.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet

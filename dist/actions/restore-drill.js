@@ -2,8 +2,8 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-YLAWJDSP.js";
-import "../chunks/chunk-NFETIKVC.js";
+} from "../chunks/chunk-CQGTRAS7.js";
+import "../chunks/chunk-B6M4VJQS.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID

@@ -1,5 +1,6 @@
 // Child processes the drills (and the test services) start: free loopback ports, readiness polling, process
-// groups that are always stopped (even when the parent dies), and one-shot commands with captured output.
+// groups that are always stopped (even when the parent dies, by a watchdog when it is killed outright), and
+// one-shot commands with captured output.
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
@@ -83,11 +84,22 @@ export class ManagedProcess {
     });
   }
 
-  static start(cmd: string, args: string[], logFile: string, options: SpawnOptions = {}): ManagedProcess {
+  /**
+   * Starts `cmd` in a process group of its own. `orphanCleanup`: a directory to remove if this process dies
+   * without stopping it (see watchOrphan).
+   */
+  static start(
+    cmd: string,
+    args: string[],
+    logFile: string,
+    options: SpawnOptions & { orphanCleanup?: string } = {},
+  ): ManagedProcess {
+    const { orphanCleanup, ...spawnOptions } = options;
     const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(cmd, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    if (child.pid !== undefined) watchOrphan(child.pid, orphanCleanup);
     const managed = new ManagedProcess(child, logFile);
     liveProcesses.add(managed);
     child.once('exit', () => liveProcesses.delete(managed));
@@ -119,6 +131,35 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
     } catch {
       // already gone
     }
+  }
+}
+
+// The watchdog: while this process lives and the group runs, it sleeps; when this process is gone (SIGKILL, a
+// CI runner killing the job) it stops the group (SIGTERM, SIGKILL after 15 s) and removes the directory.
+const WATCHDOG = `p=$1 g=$2 d=$3
+while kill -s 0 "$p" 2>/dev/null; do
+  kill -s 0 -- "-$g" 2>/dev/null || exit 0
+  sleep 2
+done
+kill -s TERM -- "-$g" 2>/dev/null
+i=0
+while [ $i -lt 15 ] && kill -s 0 -- "-$g" 2>/dev/null; do sleep 1; i=$((i + 1)); done
+kill -s KILL -- "-$g" 2>/dev/null
+[ -n "$d" ] && rm -rf -- "$d"
+exit 0`;
+
+/**
+ * Stops a process group when this process dies without stopping it: a process killed with SIGKILL runs no exit
+ * handler, and its servers (each in a group of its own) would run on. A detached shell polls every 2 seconds.
+ */
+function watchOrphan(pgid: number, cleanupDir?: string): void {
+  try {
+    spawn('/bin/sh', ['-c', WATCHDOG, 'backdrill-watchdog', String(process.pid), String(pgid), cleanupDir ?? ''], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
+  } catch {
+    // No shell: the exit handler below still covers every end but SIGKILL.
   }
 }
 

@@ -2,13 +2,14 @@
 // elsewhere; an explicit testcontainers drill on a machine without Docker fails by store with what to do; the
 // image of each store follows the server version its snapshot recorded; external targets are parsed for the
 // readiness wait with each kind's default port.
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { BackdrillConfig } from '../../src/config/schema.ts';
+import { tcpOpen } from '../../src/drill/process.ts';
 import { endpointOf } from '../../src/drill/providers.ts';
 import { runDrill } from '../../src/drill/runner.ts';
 import { dockerAvailable, sandboxImage } from '../../src/drill/testcontainers.ts';
@@ -112,4 +113,30 @@ drill: { provider: testcontainers }
     expect(endpointOf('qdrant', 'http://[::1]:6334')).toEqual({ host: '::1', port: 6334 });
     expect(endpointOf('qdrant', 'not a url')).toBeUndefined();
   });
+});
+
+describe('sandboxes outlive no drill', () => {
+  it('a drill process killed with SIGKILL (no exit handler runs) leaves no local server or data directory behind', async () => {
+    const script = fileURLToPath(new URL('./fixtures/orphan-sandbox.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, PG_BIN_DIR: services().postgres.binDir },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('\n')) resolve(out.split('\n')[0]!);
+      });
+      child.once('exit', (code) => reject(new Error(`the sandbox script exited (${code}) before starting`)));
+    });
+    const { port, root } = JSON.parse(line) as { port: number; root: string };
+    expect(await tcpOpen(port)).toBe(true);
+    child.kill('SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && ((await tcpOpen(port)) || existsSync(root)))
+      await new Promise((r) => setTimeout(r, 500));
+    expect(await tcpOpen(port)).toBe(false);
+    expect(existsSync(root)).toBe(false);
+  }, 60_000);
 });

@@ -129,6 +129,7 @@ export async function startLocalNeo4j(options: { installation: string; readyTime
     {
       cwd: home,
       env: env(home),
+      orphanCleanup: home,
     },
   );
   const stop = async () => {

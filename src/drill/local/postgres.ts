@@ -101,7 +101,7 @@ export async function startLocalPostgres(options: {
     ...['-D', dataDir, '-h', '127.0.0.1', '-p', String(port), '-k', root],
     ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
   ]);
-  const proc = ManagedProcess.start(cmd, args, logFile);
+  const proc = ManagedProcess.start(cmd, args, logFile, { orphanCleanup: root });
   const versionOut = (await run(join(binDir, 'postgres'), ['--version'])).stdout;
   const version = /\(PostgreSQL\) (\d+(?:\.\d+)?)/.exec(versionOut)?.[1] ?? versionOut.trim();
   const config: pg.ClientConfig = { host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' };

@@ -31,6 +31,7 @@ export async function startLocalQdrant(options: { binary: string; readyTimeoutMs
   const logFile = join(home, 'qdrant.log');
   const proc = ManagedProcess.start(options.binary, [], logFile, {
     cwd: home,
+    orphanCleanup: home,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       QDRANT__SERVICE__HOST: '127.0.0.1',
