@@ -11,6 +11,7 @@ import { CustomArchivePrinter } from '../../src/stores/postgres/archive.ts';
 import { copyTablePrint, dataTables, dumpSessionSettings } from '../../src/stores/postgres/fingerprint.ts';
 import { RowHasher } from '../../src/stores/postgres/rowhash.ts';
 import { freshDatabase, services } from '../services/context.ts';
+import { clientConfig } from '../services/postgres.ts';
 
 const exec = promisify(execFile);
 
@@ -74,13 +75,7 @@ describe('pg_dump archives (real pg_dump)', () => {
   beforeAll(async () => {
     const info = services().postgres;
     db = (await freshDatabase('archive')).name;
-    const c = new pg.Client({
-      host: info.host,
-      port: info.port,
-      user: info.user,
-      password: info.password,
-      database: db,
-    });
+    const c = new pg.Client(clientConfig(info, db));
     await c.connect();
     await c.query(`CREATE TABLE t (id int, v text, b bytea, at timestamptz, f float8);
       INSERT INTO t SELECT i, repeat(md5(i::text), i % 9), decode(md5(i::text), 'hex'), '2024-01-01'::timestamptz + i * interval '1 hour', i / 7.0
@@ -98,13 +93,7 @@ describe('pg_dump archives (real pg_dump)', () => {
   /** What COPY ... TO STDOUT gives for every table, hashed the same way, in pg_dump's session settings. */
   async function copyPrints(): Promise<Record<string, { count: number; hash: string }>> {
     const info = services().postgres;
-    const c = new pg.Client({
-      host: info.host,
-      port: info.port,
-      user: info.user,
-      password: info.password,
-      database: db,
-    });
+    const c = new pg.Client(clientConfig(info, db));
     await c.connect();
     try {
       await c.query('BEGIN');
