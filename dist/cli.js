@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-CQGTRAS7.js";
+} from "./chunks/chunk-ANQTTM6T.js";
 import "./chunks/chunk-B6M4VJQS.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-AVPNCSDU.js";
+} from "./chunks/chunk-E54ST4FM.js";
 import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-HSZ6O563.js";
+} from "./chunks/chunk-SWRKR3KZ.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,

@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-OMXKRR2S.js";
-import "../chunks/chunk-AVPNCSDU.js";
-import "../chunks/chunk-HSZ6O563.js";
+} from "../chunks/chunk-IZGRZ3PK.js";
+import "../chunks/chunk-E54ST4FM.js";
+import "../chunks/chunk-SWRKR3KZ.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import "../chunks/chunk-M3Q7FU5O.js";
 import "../chunks/chunk-I627VL3F.js";

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-CQGTRAS7.js";
+} from "../chunks/chunk-ANQTTM6T.js";
 import "../chunks/chunk-B6M4VJQS.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-OMXKRR2S.js";
-import "../chunks/chunk-AVPNCSDU.js";
+} from "../chunks/chunk-IZGRZ3PK.js";
+import "../chunks/chunk-E54ST4FM.js";
 import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-HSZ6O563.js";
+import "../chunks/chunk-SWRKR3KZ.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,

@@ -8,7 +8,12 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomArchivePrinter } from '../../src/stores/postgres/archive.ts';
-import { copyTablePrint, dataTables, dumpSessionSettings } from '../../src/stores/postgres/fingerprint.ts';
+import {
+  copyTablePrint,
+  dataTables,
+  dumpSessionSettings,
+  largeObjectsPrint,
+} from '../../src/stores/postgres/fingerprint.ts';
 import { RowHasher } from '../../src/stores/postgres/rowhash.ts';
 import { freshDatabase, services } from '../services/context.ts';
 import { clientConfig } from '../services/postgres.ts';
@@ -100,6 +105,7 @@ describe('pg_dump archives (real pg_dump)', () => {
       for (const s of dumpSessionSettings({ encoding: 'UTF8', byteaOutput: 'hex', lcMonetary: 'C' })) await c.query(s);
       const out: Record<string, { count: number; hash: string }> = {};
       for (const t of await dataTables(c)) out[`${t.nspname}.${t.relname}`] = await copyTablePrint(c, t, 'UTF8');
+      out['large objects'] = (await largeObjectsPrint(c)).digest();
       return out;
     } finally {
       await c.end();
@@ -110,9 +116,12 @@ describe('pg_dump archives (real pg_dump)', () => {
     const p = new CustomArchivePrinter(() => true);
     for (let o = 0; o < dump.length; o += pieceSize) p.push(dump.subarray(o, o + pieceSize));
     p.end();
-    return Object.fromEntries(
-      p.tables.map((t) => [`${t.entry.namespace}.${t.entry.tag}`, { count: t.count, hash: t.hash }]),
-    );
+    return {
+      ...Object.fromEntries(
+        p.tables.map((t) => [`${t.entry.namespace}.${t.entry.tag}`, { count: t.count, hash: t.hash }]),
+      ),
+      'large objects': p.largeObjects.digest(),
+    };
   }
 
   it('hashes every table exactly as COPY from the live database does, whatever the piece size', async () => {
@@ -120,6 +129,7 @@ describe('pg_dump archives (real pg_dump)', () => {
     expect(want['public.t']!.count).toBe(20000);
     expect(want['public.no_columns']!.count).toBe(2);
     expect(want['public.empty']!.count).toBe(0);
+    expect(want['large objects']!.count).toBe(1);
     for (const size of [1, 5, 6, 4096, 65536, dump.length]) expect(read(size), `pieces of ${size}`).toEqual(want);
   });
 

@@ -3,6 +3,7 @@
 // exactly the dumped data), globals through pg_dumpall, and restore with pg_restore -j into empty databases,
 // failing with the list of objects that did not restore.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { BackdrillError } from '../../errors.ts';
-import { digestOf, type Fingerprint, UNCOMPARED } from '../fingerprint.ts';
+import { type DataSetPrint, digestOf, type Fingerprint, SetHash, UNCOMPARED } from '../fingerprint.ts';
 import {
   type ArtifactSink,
   type ArtifactSource,
@@ -32,6 +33,7 @@ import {
   databasePrint,
   dataTables,
   dumpSessionSettings,
+  largeObjectsPrint,
   quoteIdent,
   STABLE_SETTINGS,
   schemaPrint,
@@ -76,13 +78,19 @@ function printParams(fp: Fingerprint | undefined): PostgresPrintParams | undefin
 /** The name of a database's totals in its fingerprint. */
 export const TOTALS = 'all tables';
 
-/** Adds a database's totals: every row of every table, and a hash of the tables' hashes. */
-function withTotals(
-  data: Record<string, { count: number; hash: string }>,
-): Record<string, { count: number; hash: string }> {
+/** The name of a database's large objects in its fingerprint (present when it has any). */
+export const LARGE_OBJECTS = 'large objects';
+
+/**
+ * Adds a database's totals (every row of every table, and a hash of the tables' hashes) and its large objects
+ * (one element "<oid>:<sha256 of the data>" each).
+ */
+function withTotals(data: Record<string, DataSetPrint>, largeObjects: SetHash): Record<string, DataSetPrint> {
   const names = Object.keys(data).sort();
   const count = names.reduce((n, k) => n + data[k]!.count, 0);
-  return { ...data, [TOTALS]: { count, hash: digestOf(names.map((k) => `${k}\t${data[k]!.hash}`).join('\n')) } };
+  const totals = { count, hash: digestOf(names.map((k) => `${k}\t${data[k]!.hash}`).join('\n')) };
+  const out = { ...data, [TOTALS]: totals };
+  return largeObjects.count > 0 ? { ...out, [LARGE_OBJECTS]: largeObjects.digest() } : out;
 }
 
 /** Passes a stream's chunks on unchanged, showing each to `see` first. */
@@ -251,6 +259,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       const tableOf = (e: { namespace: string | null; tag: string | null }) =>
         byRawName.get(`${e.namespace}\0${e.tag}`);
       const rows = new Map<DataTable, { count: number; hash: string }>();
+      const largeObjects = new SetHash();
       const unreadable = (err: unknown) =>
         new BackdrillError(
           'fatal',
@@ -266,7 +275,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         const proc = spawn(bins.pgDump, ['-Fc', '-Z0', ...common], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = run(proc, `pg_dump of ${db}`);
         exited.catch(() => {});
-        const printer = new CustomArchivePrinter((e) => tableOf(e) !== undefined);
+        const printer = new CustomArchivePrinter((e) => e.desc === 'BLOBS' || tableOf(e) !== undefined);
         const source = observed(proc.stdout!, (chunk) => {
           try {
             printer.push(chunk);
@@ -283,6 +292,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
               throw unreadable(err);
             }
             for (const t of printer.tables) rows.set(tableOf(t.entry)!, { count: t.count, hash: t.hash });
+            largeObjects.merge(printer.largeObjects);
           },
           async (err: unknown) => {
             proc.kill('SIGTERM');
@@ -313,10 +323,15 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           for (const f of (await readdir(out)).sort()) {
             const t = files.get(f);
             const hasher = t && new RowHasher();
+            // A large object's data: blob_<oid>.dat.
+            const lo = /^blob_(\d+)\.dat$/.exec(f);
+            const loHash = lo ? createHash('sha256') : undefined;
+            const file = createReadStream(join(out, f));
             await sink.add(
               `${dirArtifactPrefix(db)}${f}`,
-              hasher ? observed(createReadStream(join(out, f)), (c) => hasher.rows(c)) : createReadStream(join(out, f)),
+              hasher ? observed(file, (c) => hasher.rows(c)) : loHash ? observed(file, (c) => loHash.update(c)) : file,
             );
+            if (lo && loHash) largeObjects.add(`${lo[1]}:${loHash.digest('hex')}`);
             if (t && hasher) {
               if (!hasher.ended) throw unreadable(new Error(`${f} (${t.name}) does not end with "\\."`));
               rows.set(t, hasher.digest());
@@ -334,7 +349,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       await client.query('COMMIT');
       const prefix = `${db}: `;
       for (const [k, v] of Object.entries(print.schema)) fingerprint.schema[prefix + k] = v;
-      for (const [k, v] of Object.entries(withTotals(print.data))) fingerprint.data[prefix + k] = v;
+      for (const [k, v] of Object.entries(withTotals(print.data, largeObjects))) fingerprint.data[prefix + k] = v;
       const moved: string[] = [];
       for (const [seq, before] of Object.entries(seqBefore)) {
         // Sequences are not transactional: a value that moved while pg_dump ran is not pinned to the snapshot.
@@ -595,6 +610,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       const client = await connect(withDatabase(target.conn, to), this.name);
       try {
         let print: Awaited<ReturnType<typeof databasePrint>>;
+        let largeObjects: SetHash | undefined;
         if (legacy) {
           await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
           for (const s of STABLE_SETTINGS) await client.query(s);
@@ -607,12 +623,14 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
           for (const s of dumpSessionSettings(session)) await client.query(s);
           print = await databasePrint(client, (t) => copyTablePrint(client, t, session.encoding));
+          largeObjects = await largeObjectsPrint(client);
           params.databases[from] = session;
         }
         await client.query('COMMIT');
         const prefix = `${from}: `;
         for (const [k, v] of Object.entries(print.schema)) fp.schema[prefix + k] = v;
-        for (const [k, v] of Object.entries(legacy ? print.data : withTotals(print.data))) fp.data[prefix + k] = v;
+        for (const [k, v] of Object.entries(largeObjects ? withTotals(print.data, largeObjects) : print.data))
+          fp.data[prefix + k] = v;
         for (const [seq, v] of Object.entries(print.sequences)) fp.schema[`${prefix}sequence value ${seq}`] = v;
       } finally {
         await client.end().catch(() => {});

@@ -3,6 +3,8 @@
 // and the custom format's data blocks, whose COPY rows are hashed on the way to the repository (rowhash.ts). The
 // fingerprint of a backup is thereby computed from the very bytes it stores.
 
+import { createHash, type Hash } from 'node:crypto';
+import { SetHash } from '../fingerprint.ts';
 import { RowHasher } from './rowhash.ts';
 
 export interface TocEntry {
@@ -165,9 +167,14 @@ export class CustomArchivePrinter {
   private head: Buffer[] = [];
   private headLen = 0;
   private nextTry = 4096;
-  /** Bytes of a block header (type byte and dump id) or of a large object's oid, gathered across pieces. */
+  /** Large objects (when `wanted` accepts the BLOBS entry): one element "<oid>:<sha256>" each. */
+  readonly largeObjects = new SetHash();
+  /** Bytes of a block header (type byte and dump id), a large object's oid or a chunk length, gathered across
+   * pieces. */
   private pending = Buffer.alloc(0);
-  private state: 'head' | 'block-header' | 'data' | 'blob-oid' | 'blob-data' = 'head';
+  private state: 'head' | 'block-header' | 'data' | 'blob-oid' | 'blob-chunk' | 'blob-data' = 'head';
+  /** The large object being read: its oid, its hash (when wanted), and the bytes left in its current chunk. */
+  private lo: { oid: number; hash: Hash | undefined; remaining: number } | undefined;
   private current: TocEntry | undefined;
   private readonly entries = new Map<number, TocEntry>();
   private readonly hasher = new RowHasher();
@@ -216,20 +223,27 @@ export class CustomArchivePrinter {
   private data(input: Buffer): void {
     let buf = input;
     while (buf.length > 0) {
-      if (this.state === 'data' || this.state === 'blob-data') {
+      if (this.state === 'data') {
         const used = this.hasher.block(buf);
         buf = buf.subarray(used);
         this.pos += used;
         if (!this.hasher.blockDone) return;
-        if (this.state === 'data') {
-          this.finishTable();
-          this.endBlock();
-        } else {
-          this.state = 'blob-oid';
-        }
+        this.finishTable();
+        this.endBlock();
         continue;
       }
-      // Small fixed-size fields: a block header (type byte + int dump id) or a large object's oid (an int).
+      if (this.state === 'blob-data') {
+        const lo = this.lo!;
+        const n = Math.min(lo.remaining, buf.length);
+        lo.hash?.update(buf.subarray(0, n));
+        buf = buf.subarray(n);
+        this.pos += n;
+        lo.remaining -= n;
+        if (lo.remaining === 0) this.state = 'blob-chunk';
+        continue;
+      }
+      // Small fixed-size fields: a block header (type byte + int dump id), or an int: a large object's oid or the
+      // length of its next chunk of data.
       const need = this.state === 'block-header' ? 6 : 5;
       if (this.state === 'block-header' && this.pending.length === 0) this.blockStart = this.pos;
       const take = Math.min(need - this.pending.length, buf.length);
@@ -239,10 +253,24 @@ export class CustomArchivePrinter {
       if (this.pending.length < need) return;
       const field = this.pending;
       this.pending = Buffer.alloc(0);
-      if (this.state === 'block-header') this.startBlock(field);
-      else if (field.readUInt32LE(1) === 0) this.endBlock();
-      else {
-        this.hasher.reset(true);
+      if (this.state === 'block-header') {
+        this.startBlock(field);
+        continue;
+      }
+      if (field[0] !== 0) throw new Error('a negative length or oid in a large objects block');
+      const value = field.readUInt32LE(1);
+      if (this.state === 'blob-oid') {
+        if (value === 0) this.endBlock();
+        else {
+          this.lo = { oid: value, hash: this.wanted(this.current!) ? createHash('sha256') : undefined, remaining: 0 };
+          this.state = 'blob-chunk';
+        }
+      } else if (value === 0) {
+        const lo = this.lo!;
+        if (lo.hash) this.largeObjects.add(`${lo.oid}:${lo.hash.digest('hex')}`);
+        this.state = 'blob-oid';
+      } else {
+        this.lo!.remaining = value;
         this.state = 'blob-data';
       }
     }

@@ -6,9 +6,11 @@
 // the dump itself as it streams to the repository (archive.ts), at compare time from COPY ... TO STDOUT in a
 // session set up as pg_dump's was (dumpSession). Snapshots from before then recorded md5 sums computed in the
 // server (legacyTablePrint), and are compared that way.
+
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { digestOf } from '../fingerprint.ts';
+import { digestOf, SetHash } from '../fingerprint.ts';
 import { RowHasher } from './rowhash.ts';
 
 /** Settings that make row text identical on any server (backup-time and restore-time). */
@@ -270,6 +272,34 @@ export async function copyTablePrint(
   }
   if (hasher.partial) throw new Error(`COPY of ${t.name} ended inside a row`);
   return hasher.digest();
+}
+
+/** Large objects read back as a backup reads them from the dump: one element "<oid>:<sha256 of the data>" each,
+ * fetched a batch at a time, each object in slices. */
+export async function largeObjectsPrint(client: pg.Client): Promise<SetHash> {
+  const set = new SetHash();
+  const SLICE = 8 << 20;
+  let after = '0';
+  for (;;) {
+    const batch = (
+      await client.query(
+        'SELECT oid::text AS oid FROM pg_largeobject_metadata WHERE oid > $1::oid ORDER BY oid LIMIT 1000',
+        [after],
+      )
+    ).rows as Array<{ oid: string }>;
+    for (const { oid } of batch) {
+      const hash = createHash('sha256');
+      for (let offset = 0; ; offset += SLICE) {
+        const r = await client.query('SELECT lo_get($1::oid, $2, $3) AS d', [oid, offset, SLICE]);
+        const d = (r.rows[0] as { d: Buffer }).d;
+        hash.update(d);
+        if (d.length < SLICE) break;
+      }
+      set.add(`${oid}:${hash.digest('hex')}`);
+    }
+    if (batch.length < 1000) return set;
+    after = batch.at(-1)!.oid;
+  }
 }
 
 /** The whole fingerprint of the database the client is connected to, in its current transaction; rows hashed by
