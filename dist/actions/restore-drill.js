@@ -2,8 +2,8 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-ANQTTM6T.js";
-import "../chunks/chunk-B6M4VJQS.js";
+} from "../chunks/chunk-6WLI3PFO.js";
+import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID

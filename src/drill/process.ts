@@ -99,7 +99,8 @@ export class ManagedProcess {
     const child = spawn(cmd, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
-    if (child.pid !== undefined) watchOrphan(child.pid, orphanCleanup);
+    const watchdog = child.pid !== undefined ? watchOrphan(child.pid, orphanCleanup) : undefined;
+    child.once('exit', () => watchdog?.kill());
     const managed = new ManagedProcess(child, logFile);
     liveProcesses.add(managed);
     child.once('exit', () => liveProcesses.delete(managed));
@@ -135,7 +136,8 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 }
 
 // The watchdog: while this process lives and the group runs, it sleeps; when this process is gone (SIGKILL, a
-// CI runner killing the job) it stops the group (SIGTERM, SIGKILL after 15 s) and removes the directory.
+// CI runner killing the job) it stops the group (SIGTERM, SIGKILL after 15 s) and removes the directory. A group
+// that ends normally ends its watchdog too (killed on the child's exit).
 const WATCHDOG = `p=$1 g=$2 d=$3
 while kill -s 0 "$p" 2>/dev/null; do
   kill -s 0 -- "-$g" 2>/dev/null || exit 0
@@ -152,14 +154,18 @@ exit 0`;
  * Stops a process group when this process dies without stopping it: a process killed with SIGKILL runs no exit
  * handler, and its servers (each in a group of its own) would run on. A detached shell polls every 2 seconds.
  */
-function watchOrphan(pgid: number, cleanupDir?: string): void {
+function watchOrphan(pgid: number, cleanupDir?: string): ChildProcess | undefined {
   try {
-    spawn('/bin/sh', ['-c', WATCHDOG, 'backdrill-watchdog', String(process.pid), String(pgid), cleanupDir ?? ''], {
-      detached: true,
-      stdio: 'ignore',
-    }).unref();
+    const watchdog = spawn(
+      '/bin/sh',
+      ['-c', WATCHDOG, 'backdrill-watchdog', String(process.pid), String(pgid), cleanupDir ?? ''],
+      { detached: true, stdio: 'ignore' },
+    );
+    watchdog.on('error', () => {}); // no shell: the exit handler below still covers every end but SIGKILL
+    watchdog.unref();
+    return watchdog;
   } catch {
-    // No shell: the exit handler below still covers every end but SIGKILL.
+    return undefined;
   }
 }
 
