@@ -24,7 +24,8 @@ function cut(text: string, at: number[]): Buffer[] {
 }
 
 describe('Neo4j restore lines', () => {
-  const text = '{"i":1,"p":{"k":"ä€😀"}}\n\n{"i":2}\n{"i":3,"p":{"name":"a much longer line than the others"}}\n{"i":4}';
+  const text =
+    '{"i":1,"p":{"k":"ä€😀"}}\n\n{"i":2}\n{"i":3,"p":{"name":"a much longer line than the others"}}\n{"i":4}';
   const expected = text.split('\n');
 
   it('gives the same lines for every way of cutting the bytes into chunks, multi-byte characters included', async () => {
