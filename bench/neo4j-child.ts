@@ -1,5 +1,6 @@
 // One measured operation of the Neo4j benchmark, bundled by bench/neo4j.mjs (no TypeScript loader in the measured
 // process) and run by bench/neo4j-bench.ts under GNU time: prints one JSON line with its result and duration.
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import neo4j from 'neo4j-driver';
 import { Repository } from '../src/repo/repository.ts';
@@ -69,7 +70,8 @@ async function child(args: ChildArgs): Promise<void> {
 }
 
 // Run only as the process's entry (the orchestrator imports this module for its types and constants).
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+// Node resolves symlinks for the entry module's URL (node_modules may be a link), so compare real paths.
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   child(JSON.parse(process.argv[2] ?? '{}') as ChildArgs).then(
     // Drivers and pools may keep handles open; the work is done.
     () => process.exit(0),

@@ -4,7 +4,6 @@
 // it (an element id seek, the cheapest lookup there is); then the user's indexes and constraints, created on the
 // loaded data (bulk population is faster than upkeep row by row, and a uniqueness constraint created last also
 // proves the data satisfies it). Nothing temporary is ever written to the database, so nothing must be removed.
-import { StringDecoder } from 'node:string_decoder';
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { BackdrillError } from '../../errors.ts';
 import type { ArtifactSource } from '../types.ts';
@@ -36,28 +35,54 @@ export interface LogicalRestoreOutcome {
   relationships: number;
 }
 
-/** The lines of a byte stream, a chunk's worth at a time. */
-async function* lineBatches(src: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
-  const decoder = new StringDecoder('utf8');
-  let carry = '';
+/**
+ * The lines of a byte stream, one iterable per chunk, each line decoded only when it is reached. A chunk is never
+ * decoded into one string (strings of megabytes are external or large objects that V8 frees late, tens of MiB of
+ * them), and the stream may free each chunk once its lines are read: what spans two chunks is copied.
+ */
+export async function* lineGroups(src: AsyncIterable<Buffer>): AsyncGenerator<Iterable<string>> {
+  let carry = Buffer.alloc(0);
   for await (const chunk of src) {
-    const text = carry + decoder.write(chunk);
-    const parts = text.split('\n');
-    carry = parts.pop()!;
-    if (parts.length > 0) yield parts;
+    const last = chunk.lastIndexOf(10);
+    if (last < 0) {
+      carry = Buffer.concat([carry, chunk]);
+      continue;
+    }
+    const first = chunk.indexOf(10);
+    const head = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, first)]) : undefined;
+    carry = Buffer.from(chunk.subarray(last + 1));
+    yield linesIn(chunk, head === undefined ? 0 : first + 1, last, head);
   }
-  carry += decoder.end();
-  if (carry.length > 0) yield [carry];
+  if (carry.length > 0) yield [carry.toString()];
+}
+
+/** The lines of buf[start..end] (end is a newline), after `head` (a line begun in an earlier chunk). */
+function* linesIn(buf: Buffer, start: number, end: number, head: Buffer | undefined): Generator<string> {
+  if (head !== undefined) yield head.toString();
+  let pos = start;
+  while (pos <= end) {
+    const nl = buf.indexOf(10, pos);
+    yield buf.toString('utf8', pos, nl);
+    pos = nl + 1;
+  }
 }
 
 /** The temporary id mapping: export ref -> element id of the restored node, in typed arrays when both are numeric. */
 export class IdMap {
-  private refs = new Float64Array(1024);
-  private ids = new Float64Array(1024);
+  private refs: Float64Array;
+  private ids: Float64Array;
   private n = 0;
   private sorted = true;
   private prefix: string | undefined;
   private readonly other = new Map<NodeRef, string>();
+
+  /** `expected`: the node count the export recorded, so the arrays are sized once instead of grown by copying. */
+  constructor(expected = 1024) {
+    // Bounded: a damaged record must not allocate gigabytes up front (beyond this the arrays grow as needed).
+    const capacity = Math.min(Math.max(1024, expected), 1 << 21);
+    this.refs = new Float64Array(capacity);
+    this.ids = new Float64Array(capacity);
+  }
 
   set(ref: NodeRef, elementId: string): void {
     if (this.prefix === undefined) this.prefix = elementId.slice(0, elementId.lastIndexOf(':') + 1);
@@ -227,7 +252,7 @@ async function loadNodes(input: LogicalRestoreInput, ids: IdMap): Promise<number
     );
   };
   try {
-    for await (const lines of lineBatches(input.source.open(name))) {
+    for await (const lines of lineGroups(input.source.open(name, { releaseConsumed: true }))) {
       input.signal?.throwIfAborted();
       for (const line of lines) {
         lineNo++;
@@ -303,7 +328,7 @@ async function loadRelationships(input: LogicalRestoreInput, ids: IdMap, failure
     );
   };
   try {
-    for await (const lines of lineBatches(input.source.open(name))) {
+    for await (const lines of lineGroups(input.source.open(name, { releaseConsumed: true }))) {
       input.signal?.throwIfAborted();
       for (const line of lines) {
         lineNo++;
@@ -430,7 +455,7 @@ export async function restoreLogical(input: LogicalRestoreInput): Promise<Logica
         'which is not a point-in-time copy',
     );
   }
-  const ids = new IdMap();
+  const ids = new IdMap(record.exported.nodes);
   const nodes = await loadNodes(input, ids);
   const relationships = await loadRelationships(input, ids, failures);
   input.signal?.throwIfAborted();
