@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-6WLI3PFO.js";
+} from "./chunks/chunk-W6BVKWXP.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-E54ST4FM.js";
+} from "./chunks/chunk-YT6J3OWY.js";
 import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-SWRKR3KZ.js";
+} from "./chunks/chunk-JOYPSYAC.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,

@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-IZGRZ3PK.js";
-import "../chunks/chunk-E54ST4FM.js";
-import "../chunks/chunk-SWRKR3KZ.js";
+} from "../chunks/chunk-GI74B7GH.js";
+import "../chunks/chunk-YT6J3OWY.js";
+import "../chunks/chunk-JOYPSYAC.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import "../chunks/chunk-M3Q7FU5O.js";
 import "../chunks/chunk-I627VL3F.js";

@@ -41,19 +41,20 @@ export interface LogicalRestoreOutcome {
  * them), and the stream may free each chunk once its lines are read: what spans two chunks is copied.
  */
 export async function* lineGroups(src: AsyncIterable<Buffer>): AsyncGenerator<Iterable<string>> {
-  let carry = Buffer.alloc(0);
+  // A line begun in earlier chunks, in pieces (joined once: a line spanning many chunks is copied once).
+  let carry: Buffer[] = [];
   for await (const chunk of src) {
     const last = chunk.lastIndexOf(10);
     if (last < 0) {
-      carry = Buffer.concat([carry, chunk]);
+      carry.push(Buffer.from(chunk));
       continue;
     }
     const first = chunk.indexOf(10);
-    const head = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, first)]) : undefined;
-    carry = Buffer.from(chunk.subarray(last + 1));
+    const head = carry.length > 0 ? Buffer.concat([...carry, chunk.subarray(0, first)]) : undefined;
+    carry = last + 1 < chunk.length ? [Buffer.from(chunk.subarray(last + 1))] : [];
     yield linesIn(chunk, head === undefined ? 0 : first + 1, last, head);
   }
-  if (carry.length > 0) yield [carry.toString()];
+  if (carry.length > 0) yield [Buffer.concat(carry).toString()];
 }
 
 /** The lines of buf[start..end] (end is a newline), after `head` (a line begun in an earlier chunk). */
