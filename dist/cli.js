@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-W6BVKWXP.js";
+} from "./chunks/chunk-QXJMIOKI.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-YT6J3OWY.js";
+} from "./chunks/chunk-HF3U5NCM.js";
 import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-JOYPSYAC.js";
+} from "./chunks/chunk-53ARXIDM.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,

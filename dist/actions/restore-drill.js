@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-W6BVKWXP.js";
+} from "../chunks/chunk-QXJMIOKI.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-GI74B7GH.js";
-import "../chunks/chunk-YT6J3OWY.js";
+} from "../chunks/chunk-KN6GKWGK.js";
+import "../chunks/chunk-HF3U5NCM.js";
 import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-JOYPSYAC.js";
+import "../chunks/chunk-53ARXIDM.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,

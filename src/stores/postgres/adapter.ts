@@ -22,7 +22,7 @@ import {
   type StoreAdapter,
   type StoreBackupResult,
 } from '../types.ts';
-import { CustomArchivePrinter, parseArchiveHead } from './archive.ts';
+import { type ArchiveHeader, CustomArchivePrinter, parseArchiveHead } from './archive.ts';
 import { findBinaries, type PgBinaries } from './binaries.ts';
 import type { PostgresStoreConfig } from './config.ts';
 import { connect, describeConn, libpqEnv, type PgConn, parsePgUrl, withDatabase } from './connection.ts';
@@ -40,7 +40,7 @@ import {
   sequenceValues,
   sessionDefaults,
 } from './fingerprint.ts';
-import { overlappedRestore, type PgRestoreRun } from './overlapped.ts';
+import { hasTimescale, overlappedRestore, type PgRestoreRun, runPgRestore } from './overlapped.ts';
 import { ROW_HASH_METHOD, RowHasher } from './rowhash.ts';
 
 export interface PostgresTarget {
@@ -526,11 +526,13 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     const conn = withDatabase(target.conn, to);
     const env = libpqEnv(conn);
     const jobs = Math.max(1, options.jobs ?? this.config.jobs);
-    let tsClient: pg.Client | undefined;
-    const timescalePre = async () => {
-      tsClient = await connect(conn, this.name);
-      await tsClient.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
-      await tsClient.query('SELECT timescaledb_pre_restore()');
+    // TimescaleDB's hooks wrap the restore when the archive installs it.
+    const timescale: { client?: pg.Client } = {};
+    const beforeRestore = async (header: ArchiveHeader) => {
+      if (!hasTimescale(header)) return;
+      timescale.client = await connect(conn, this.name);
+      await timescale.client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
+      await timescale.client.query('SELECT timescaledb_pre_restore()');
     };
     let runs: PgRestoreRun[];
     try {
@@ -544,9 +546,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           env,
           database: to,
           jobs,
-          beforeRestore: async (header) => {
-            if (header.toc.some((e) => e.desc === 'EXTENSION' && e.tag === 'timescaledb')) await timescalePre();
-          },
+          beforeRestore,
         });
       } else {
         const archive = join(tmp, `${encodeURIComponent(from)}.dir`);
@@ -557,25 +557,15 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
             createWriteStream(join(archive, n.slice(dirArtifactPrefix(from).length))),
           );
         }
-        if (/EXTENSION - timescaledb\b/.test(await this.listArchive(bins, archive))) await timescalePre();
-        const proc = spawn(bins.pgRestore, ['-j', String(jobs), '--dbname', to, archive], {
-          env,
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        let stderr = '';
-        proc.stderr!.on('data', (d: Buffer) => {
-          stderr += d.toString();
-        });
-        const code = await new Promise<number>((resolve, reject) => {
-          proc.once('error', reject);
-          proc.once('close', (c) => resolve(c ?? 1));
-        });
-        runs = [{ what: 'pg_restore', code, stderr }];
+        const head = parseArchiveHead(await readFile(join(archive, 'toc.dat')));
+        if (!head) throw new BackdrillError('integrity', `store ${this.name}: ${from}/toc.dat is truncated`);
+        await beforeRestore(head.header);
+        const args = ['-j', String(jobs), '--dbname', to, archive];
+        runs = [await runPgRestore(bins.pgRestore, 'pg_restore', args, env)];
       }
-      const ts = tsClient as pg.Client | undefined;
-      if (ts) await ts.query('SELECT timescaledb_post_restore()');
+      await timescale.client?.query('SELECT timescaledb_post_restore()');
     } finally {
-      await (tsClient as pg.Client | undefined)?.end().catch(() => {});
+      await timescale.client?.end().catch(() => {});
     }
     const failures: string[] = [];
     for (const r of runs) {
@@ -588,16 +578,6 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       );
     }
     return failures;
-  }
-
-  private async listArchive(bins: PgBinaries, archive: string): Promise<string> {
-    const proc = spawn(bins.pgRestore, ['-l', archive], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    await run(proc, 'pg_restore -l');
-    return out;
   }
 
   async fingerprint(target: PostgresTarget, recorded?: Fingerprint): Promise<Fingerprint> {

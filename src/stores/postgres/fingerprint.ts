@@ -4,7 +4,7 @@
 //
 // Row hashes (since the copy-xxh64x2 method) hash each row's COPY text as pg_dump wrote it: at backup time from
 // the dump itself as it streams to the repository (archive.ts), at compare time from COPY ... TO STDOUT in a
-// session set up as pg_dump's was (dumpSession). Snapshots from before then recorded md5 sums computed in the
+// session set up as pg_dump's was (dumpSessionSettings). Snapshots from before then recorded md5 sums computed in the
 // server (legacyTablePrint), and are compared that way.
 
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { digestOf, SetHash } from '../fingerprint.ts';
 import { RowHasher } from './rowhash.ts';
 
-/** Settings that make row text identical on any server (backup-time and restore-time). */
+/** The session settings of legacy fingerprints (md5 sums in the server), which comparisons with them still use. */
 export const STABLE_SETTINGS = [
   "SET LOCAL datestyle = 'ISO, YMD'",
   "SET LOCAL intervalstyle = 'postgres'",

@@ -40,8 +40,33 @@ export interface PgRestoreRun {
   stderr: string;
 }
 
+/** Whether the archive installs TimescaleDB (whose pre/post-restore hooks must wrap the restore). */
+export function hasTimescale(header: ArchiveHeader): boolean {
+  return header.toc.some((e) => e.desc === 'EXTENSION' && e.tag === 'timescaledb');
+}
+
+/** Runs pg_restore to its end; never rejects (a failure to start is exit code 127). `onSpawn` sees the child. */
+export function runPgRestore(
+  bin: string,
+  what: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onSpawn?: (proc: ChildProcess) => void,
+): Promise<PgRestoreRun> {
+  const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  onSpawn?.(proc);
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  return new Promise((resolve) => {
+    proc.once('error', (err) => resolve({ what, code: 127, stderr: `${stderr}${err.message}\n` }));
+    proc.once('close', (code) => resolve({ what, code: code ?? 1, stderr }));
+  });
+}
+
 /** The section pg_restore gives each entry: its own, or for entries without one, that of the entry before. */
-export function effectiveSections(toc: TocEntry[]): Map<TocEntry, number> {
+function effectiveSections(toc: TocEntry[]): Map<TocEntry, number> {
   const out = new Map<TocEntry, number>();
   let current = SECTION_PRE_DATA;
   for (const e of toc) {
@@ -58,28 +83,14 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   const active = new Set<Promise<void>>();
   let lists = 0;
 
-  const pgRestore = (what: string, args: string[]): Promise<void> => {
-    const proc = spawn(o.pgRestore, [...args, '--dbname', o.database, o.file], {
-      env: o.env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+  const pgRestore = async (what: string, args: string[]): Promise<void> => {
+    let child: ChildProcess | undefined;
+    const run = await runPgRestore(o.pgRestore, what, [...args, '--dbname', o.database, o.file], o.env, (proc) => {
+      child = proc;
+      children.add(proc);
     });
-    children.add(proc);
-    let stderr = '';
-    proc.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    return new Promise<void>((resolve) => {
-      const finish = (code: number) => {
-        children.delete(proc);
-        runs.push({ what, code, stderr });
-        resolve();
-      };
-      proc.once('error', (err) => {
-        stderr += `${err.message}\n`;
-        finish(127);
-      });
-      proc.once('close', (code) => finish(code ?? 1));
-    });
+    if (child) children.delete(child);
+    runs.push(run);
   };
   const listFile = async (entries: TocEntry[]): Promise<string> => {
     const path = join(dirname(o.file), `list-${lists++}.txt`);
