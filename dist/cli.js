@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-QXJMIOKI.js";
+} from "./chunks/chunk-UX4VW7R3.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-HF3U5NCM.js";
+} from "./chunks/chunk-G64DWBHQ.js";
 import "./chunks/chunk-EWH5WHZO.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-53ARXIDM.js";
+} from "./chunks/chunk-VUMQ6CYS.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,

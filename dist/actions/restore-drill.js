@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-QXJMIOKI.js";
+} from "../chunks/chunk-UX4VW7R3.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-KN6GKWGK.js";
-import "../chunks/chunk-HF3U5NCM.js";
+} from "../chunks/chunk-BDL6F3ZR.js";
+import "../chunks/chunk-G64DWBHQ.js";
 import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-53ARXIDM.js";
+import "../chunks/chunk-VUMQ6CYS.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,

@@ -3,7 +3,6 @@
 // exactly the dumped data), globals through pg_dumpall, and restore with pg_restore -j into empty databases,
 // failing with the list of objects that did not restore.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +10,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { BackdrillError } from '../../errors.ts';
-import { type DataSetPrint, digestOf, type Fingerprint, SetHash, UNCOMPARED } from '../fingerprint.ts';
+import { type DataSetPrint, digestOf, type Fingerprint, type SetHash, UNCOMPARED } from '../fingerprint.ts';
 import {
   type ArtifactSink,
   type ArtifactSource,
@@ -22,7 +21,14 @@ import {
   type StoreAdapter,
   type StoreBackupResult,
 } from '../types.ts';
-import { type ArchiveHeader, CustomArchivePrinter, parseArchiveHead } from './archive.ts';
+import {
+  type ArchiveHeader,
+  CustomArchivePrinter,
+  DirectoryArchivePrinter,
+  parseArchiveHead,
+  type TableRows,
+  type TocEntry,
+} from './archive.ts';
 import { findBinaries, type PgBinaries } from './binaries.ts';
 import type { PostgresStoreConfig } from './config.ts';
 import { connect, describeConn, libpqEnv, type PgConn, parsePgUrl, withDatabase } from './connection.ts';
@@ -41,7 +47,7 @@ import {
   sessionDefaults,
 } from './fingerprint.ts';
 import { hasTimescale, overlappedRestore, type PgRestoreRun, runPgRestore } from './overlapped.ts';
-import { ROW_HASH_METHOD, RowHasher } from './rowhash.ts';
+import { ROW_HASH_METHOD } from './rowhash.ts';
 
 export interface PostgresTarget {
   conn: PgConn;
@@ -258,41 +264,38 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       const byRawName = new Map(tables.map((t) => [`${t.nspname}\0${t.relname}`, t]));
       const tableOf = (e: { namespace: string | null; tag: string | null }) =>
         byRawName.get(`${e.namespace}\0${e.tag}`);
-      const rows = new Map<DataTable, { count: number; hash: string }>();
-      const largeObjects = new SetHash();
-      const unreadable = (err: unknown) =>
-        new BackdrillError(
-          'fatal',
-          `store ${this.name}, database ${db}: cannot read pg_dump's archive to fingerprint it: ${err instanceof Error ? err.message : String(err)}`,
-          { cause: err },
-        );
+      const rows = new Map<DataTable, DataSetPrint>();
+      // What the fingerprint hashes from the archive: the tables above, and the large objects.
+      const wanted = (e: TocEntry) => e.desc === 'BLOBS' || tableOf(e) !== undefined;
+      /** Runs a step of reading the archive; its errors name the store and database. */
+      const guarded = <T>(step: () => T): T => {
+        try {
+          return step();
+        } catch (err) {
+          throw new BackdrillError(
+            'fatal',
+            `store ${this.name}, database ${db}: cannot read pg_dump's archive to fingerprint it: ${err instanceof Error ? err.message : String(err)}`,
+            { cause: err },
+          );
+        }
+      };
       // pg_dump's client encoding is the database's, whatever the caller's environment says.
       const env = { ...libpqEnv(conn), PGCLIENTENCODING: meta.encoding };
       const common = ['--snapshot', meta.snapshot, '--no-sync', '--dbname', db];
-      let dumpDone: Promise<unknown>;
+      /** Resolves with what the archive held, hashed, once every byte of it is in the repository. */
+      let dumpDone: Promise<{ tables: TableRows[]; largeObjects: SetHash }>;
       if (this.config.format === 'custom') {
         // -Z0: the repository compresses and deduplicates; compressed dumps would defeat both.
         const proc = spawn(bins.pgDump, ['-Fc', '-Z0', ...common], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = run(proc, `pg_dump of ${db}`);
         exited.catch(() => {});
-        const printer = new CustomArchivePrinter((e) => e.desc === 'BLOBS' || tableOf(e) !== undefined);
-        const source = observed(proc.stdout!, (chunk) => {
-          try {
-            printer.push(chunk);
-          } catch (err) {
-            throw unreadable(err);
-          }
-        });
+        const printer = new CustomArchivePrinter(wanted);
+        const source = observed(proc.stdout!, (chunk) => guarded(() => printer.push(chunk)));
         dumpDone = sink.add(dumpArtifact(db), source).then(
           async () => {
             await exited;
-            try {
-              printer.end();
-            } catch (err) {
-              throw unreadable(err);
-            }
-            for (const t of printer.tables) rows.set(tableOf(t.entry)!, { count: t.count, hash: t.hash });
-            largeObjects.merge(printer.largeObjects);
+            guarded(() => printer.end());
+            return printer;
           },
           async (err: unknown) => {
             proc.kill('SIGTERM');
@@ -308,38 +311,23 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           stdio: ['ignore', 'ignore', 'pipe'],
         });
         dumpDone = run(proc, `pg_dump of ${db}`).then(async () => {
-          let head: ReturnType<typeof parseArchiveHead>;
-          try {
-            head = parseArchiveHead(await readFile(join(out, 'toc.dat')));
+          const toc = await readFile(join(out, 'toc.dat'));
+          const printer = guarded(() => {
+            const head = parseArchiveHead(toc);
             if (!head) throw new Error('toc.dat is truncated');
-          } catch (err) {
-            throw unreadable(err);
-          }
-          const files = new Map<string, DataTable>();
-          for (const e of head.header.toc) {
-            const t = e.desc === 'TABLE DATA' && e.filename ? tableOf(e) : undefined;
-            if (t) files.set(e.filename!, t);
-          }
+            return new DirectoryArchivePrinter(head.header, wanted);
+          });
           for (const f of (await readdir(out)).sort()) {
-            const t = files.get(f);
-            const hasher = t && new RowHasher();
-            // A large object's data: blob_<oid>.dat.
-            const lo = /^blob_(\d+)\.dat$/.exec(f);
-            const loHash = lo ? createHash('sha256') : undefined;
-            const file = createReadStream(join(out, f));
-            await sink.add(
-              `${dirArtifactPrefix(db)}${f}`,
-              hasher ? observed(file, (c) => hasher.rows(c)) : loHash ? observed(file, (c) => loHash.update(c)) : file,
-            );
-            if (lo && loHash) largeObjects.add(`${lo[1]}:${loHash.digest('hex')}`);
-            if (t && hasher) {
-              if (!hasher.ended) throw unreadable(new Error(`${f} (${t.name}) does not end with "\\."`));
-              rows.set(t, hasher.digest());
-            }
+            const file = printer.file(f);
+            const source = observed(createReadStream(join(out, f)), (chunk) => guarded(() => file.push(chunk)));
+            await sink.add(`${dirArtifactPrefix(db)}${f}`, source);
+            guarded(() => file.end());
           }
+          return printer;
         });
       }
-      const [, schema] = await Promise.all([dumpDone, schemaPrint(client)]);
+      const [archive, schema] = await Promise.all([dumpDone, schemaPrint(client)]);
+      for (const t of archive.tables) rows.set(tableOf(t.entry)!, { count: t.count, hash: t.hash });
       // Rows the dump holds no COPY data for (materialized views: pg_restore refreshes them) are read in the
       // snapshot, as COPY text in pg_dump's session settings.
       for (const t of tables) if (!rows.has(t)) rows.set(t, await copyTablePrint(client, t, session.encoding));
@@ -349,7 +337,8 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       await client.query('COMMIT');
       const prefix = `${db}: `;
       for (const [k, v] of Object.entries(print.schema)) fingerprint.schema[prefix + k] = v;
-      for (const [k, v] of Object.entries(withTotals(print.data, largeObjects))) fingerprint.data[prefix + k] = v;
+      for (const [k, v] of Object.entries(withTotals(print.data, archive.largeObjects)))
+        fingerprint.data[prefix + k] = v;
       const moved: string[] = [];
       for (const [seq, before] of Object.entries(seqBefore)) {
         // Sequences are not transactional: a value that moved while pg_dump ran is not pinned to the snapshot.

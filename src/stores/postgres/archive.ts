@@ -1,6 +1,7 @@
 // Reading pg_dump archives as they stream past: the header and table of contents of the custom and directory
 // formats (pg_backup_archiver.c ReadHead/ReadToc, archive versions 1.12 to 1.16, i.e. PostgreSQL 9.0 to 17+),
-// and the custom format's data blocks, whose COPY rows are hashed on the way to the repository (rowhash.ts). The
+// and their data (the custom format's data blocks, the directory format's files), whose COPY rows and large
+// objects are hashed on the way to the repository (rowhash.ts). The
 // fingerprint of a backup is thereby computed from the very bytes it stores.
 
 import { createHash, type Hash } from 'node:crypto';
@@ -319,5 +320,46 @@ export class CustomArchivePrinter {
     if (missing.length > 0) {
       throw new Error(`the archive has no data for ${missing.map((e) => `${e.desc} ${e.tag}`).join(', ')}`);
     }
+  }
+}
+
+/**
+ * Follows the files of a directory-format archive (pg_dump -Fd -Z0) as they stream past: the COPY rows of each
+ * TABLE DATA entry that `wanted` accepts (its data file), and each large object (blob_<oid>.dat) when `wanted`
+ * accepts the BLOBS entry. For each file: file(name), push() every byte of it, then end().
+ */
+export class DirectoryArchivePrinter {
+  readonly tables: TableRows[] = [];
+  /** Large objects: one element "<oid>:<sha256>" each, as CustomArchivePrinter has them. */
+  readonly largeObjects = new SetHash();
+  private readonly files = new Map<string, TocEntry>();
+  private readonly blobs: boolean;
+
+  constructor(
+    readonly header: ArchiveHeader,
+    wanted: (entry: TocEntry) => boolean,
+  ) {
+    for (const e of header.toc) if (e.desc === 'TABLE DATA' && e.filename && wanted(e)) this.files.set(e.filename, e);
+    this.blobs = header.toc.some((e) => e.desc === 'BLOBS' && wanted(e));
+  }
+
+  file(name: string): { push(chunk: Uint8Array): void; end(): void } {
+    const entry = this.files.get(name);
+    const oid = this.blobs ? /^blob_(\d+)\.dat$/.exec(name)?.[1] : undefined;
+    const rows = entry ? new RowHasher() : undefined;
+    const data = oid ? createHash('sha256') : undefined;
+    return {
+      push: (chunk) => {
+        rows?.rows(chunk);
+        data?.update(chunk);
+      },
+      end: () => {
+        if (entry && rows) {
+          if (!rows.ended) throw new Error(`${name} (${entry.namespace}.${entry.tag}) does not end with "\\."`);
+          this.tables.push({ entry, ...rows.digest() });
+        }
+        if (oid && data) this.largeObjects.add(`${oid}:${data.digest('hex')}`);
+      },
+    };
   }
 }
