@@ -117,6 +117,8 @@ export function unseal(
   id: string,
   sealed: Uint8Array,
   maxSize: number = MAX_OBJECT_SIZE,
+  /** The plaintext size the caller expects (a chunk's recorded size): decompression then allocates it once. */
+  expectedSize?: number,
 ): Buffer {
   const buf = Buffer.isBuffer(sealed) ? sealed : Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (buf.length < HEADER_LEN || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -163,7 +165,13 @@ export function unseal(
   if (flag === FLAG_RAW) return body;
   if (flag === FLAG_ZSTD) {
     try {
-      return zstdDecompressSync(body, { maxOutputLength: Math.max(1, maxSize) });
+      // Without a size, zlib collects 16 KiB pieces and concatenates them: garbage that fragments the worker's
+      // malloc arena, which then holds tens of MiB for the rest of a restore.
+      const sized = expectedSize !== undefined && expectedSize >= 64 && expectedSize <= maxSize;
+      return zstdDecompressSync(body, {
+        maxOutputLength: Math.max(1, maxSize),
+        ...(sized ? { chunkSize: expectedSize } : {}),
+      });
     } catch (err) {
       throw new EnvelopeError(`${type} ${id}: cannot decompress: ${(err as Error).message}`);
     } finally {

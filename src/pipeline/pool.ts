@@ -11,7 +11,7 @@ const ROLE = 'backdrill-pipeline';
 
 type Task =
   | { op: 'seal'; type: ObjectType; id: string; data: Uint8Array; level: number | null }
-  | { op: 'unseal'; type: ObjectType; id: string; data: Uint8Array; maxSize: number };
+  | { op: 'unseal'; type: ObjectType; id: string; data: Uint8Array; maxSize: number; expectedSize?: number };
 
 type Reply =
   | { seq: number; ok: true; data: Uint8Array }
@@ -40,7 +40,7 @@ function serve(): void {
       const out =
         task.op === 'seal'
           ? seal(keys, task.type, task.id, task.data, task.level)
-          : unseal(keys, task.type, task.id, task.data, task.maxSize);
+          : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize);
       const reply: Reply = { seq, ok: true, data: out };
       port.postMessage(reply, transferList(out));
     } catch (err) {
@@ -119,8 +119,15 @@ export class PipelinePool {
   }
 
   /** Authenticates, decrypts and decompresses; rejects with EnvelopeError when the object is damaged. */
-  unseal(type: ObjectType, id: string, data: Uint8Array, maxSize: number): Promise<Buffer> {
-    return this.submit({ op: 'unseal', type, id, data, maxSize });
+  unseal(type: ObjectType, id: string, data: Uint8Array, maxSize: number, expectedSize?: number): Promise<Buffer> {
+    return this.submit({
+      op: 'unseal',
+      type,
+      id,
+      data,
+      maxSize,
+      ...(expectedSize !== undefined ? { expectedSize } : {}),
+    });
   }
 
   get size(): number {

@@ -398,7 +398,7 @@ export class Repository {
     }
     let plain: Buffer;
     try {
-      plain = await this.pipeline().unseal('chunk', id, raw, this.config.chunker.max);
+      plain = await this.pipeline().unseal('chunk', id, raw, this.config.chunker.max, size);
     } catch (err) {
       if (err instanceof EnvelopeError) throw new BackdrillError('integrity', `${key}: ${err.message}`, { cause: err });
       throw err;
