@@ -1,15 +1,16 @@
-// Process entry of the CLI bundle: wires the real stdio and exits with the code main() returns. Worker threads
-// of the pipeline load this same bundle, so only the main thread runs the CLI.
-import { isMainThread } from 'node:worker_threads';
+// Process entry of the CLI bundle: runs main() on the command thread (src/command-thread.ts) with the real stdio,
+// and exits with the code main() returns.
+import { runOnCommandThread } from '../command-thread.ts';
 import { main } from './main.ts';
 
-if (isMainThread) {
-  const code = await main(process.argv.slice(2), {
-    stdin: process.stdin,
+await runOnCommandThread(new URL(import.meta.url), (proc) =>
+  main(process.argv.slice(2), {
+    get stdin() {
+      return proc.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    interactive: process.stderr.isTTY === true,
-  });
-  process.exitCode = code;
-}
+    interactive: proc.interactive,
+  }),
+);

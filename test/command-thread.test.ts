@@ -1,0 +1,68 @@
+// The committed bundle runs each command on a worker thread (src/command-thread.ts): what a user sees of the process
+// must not change: exit codes, standard input, and what Ctrl-C or a cancelled CI job (SIGINT, SIGTERM) does.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { cliEnv, newLocation } from './helpers/repo.ts';
+
+const BIN = new URL('../bin/backdrill.js', import.meta.url).pathname;
+
+function start(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, done, out: () => ({ stdout, stderr }) };
+}
+
+describe('the command thread of the bundle', () => {
+  it('keeps exit codes, standard input and output', async () => {
+    const env = cliEnv(await newLocation('folder'));
+    const init = start(['init'], env);
+    init.child.stdin.end();
+    expect((await init.done).code).toBe(0);
+
+    const backup = start(['backup', '--stdin', '--name', 'lines.txt', '--json'], env);
+    backup.child.stdin.end('one\ntwo\n');
+    expect(await backup.done).toEqual({ code: 0, signal: null });
+    const id = (JSON.parse(backup.out().stdout) as { snapshot_id: string }).snapshot_id;
+
+    const dump = start(['dump', id, 'lines.txt'], env);
+    dump.child.stdin.end();
+    expect((await dump.done).code).toBe(0);
+    expect(dump.out().stdout).toBe('one\ntwo\n');
+
+    const bad = start(['dump', 'ffffffff', 'lines.txt'], env);
+    bad.child.stdin.end();
+    expect((await bad.done).code).not.toBe(0);
+    expect(bad.out().stderr).toMatch(/ffffffff/);
+  }, 60_000);
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during a backup of standard input ends the process as the signal does, with no snapshot`, async () => {
+      const env = cliEnv(await newLocation('folder'));
+      const init = start(['init'], env);
+      init.child.stdin.end();
+      expect((await init.done).code).toBe(0);
+
+      const backup = start(['backup', '--stdin', '--name', 'endless.txt'], env);
+      backup.child.stdin.write('data that never ends\n');
+      // Let the command thread start reading before the signal arrives.
+      await new Promise((r) => setTimeout(r, 1500));
+      backup.child.kill(signal);
+      expect(await backup.done).toEqual({ code: null, signal });
+
+      const list = start(['snapshots', '--json'], env);
+      list.child.stdin.end();
+      expect((await list.done).code).toBe(0);
+      expect(JSON.parse(list.out().stdout)).toEqual([]);
+    }, 60_000);
+  }
+});
