@@ -69,6 +69,8 @@ interface Measured {
   result: Record<string, unknown>;
   wallMs: number;
   peakRssMiB: number;
+  /** User + system CPU seconds of the measured process (GNU time). */
+  cpuSeconds: number;
 }
 
 function runChild(childScript: string, args: ChildArgs, flags: string[]): Promise<Measured> {
@@ -94,7 +96,13 @@ function runChild(childScript: string, args: ChildArgs, flags: string[]): Promis
         reject(new Error(`child ${args.op} failed (exit ${code}):\n${err.slice(-3000)}\n${out.slice(-2000)}`));
         return;
       }
-      resolve({ result: JSON.parse(line) as Record<string, unknown>, wallMs, peakRssMiB: Number(rss[1]) / 1024 });
+      const cpu = (label: string) => Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(err)?.[1] ?? NaN);
+      resolve({
+        result: JSON.parse(line) as Record<string, unknown>,
+        wallMs,
+        peakRssMiB: Number(rss[1]) / 1024,
+        cpuSeconds: cpu('User') + cpu('System'),
+      });
     });
   });
 }
@@ -195,10 +203,12 @@ async function orchestrate(childScript: string, o: Options): Promise<void> {
 
     const exportOnly = await runChild(childScript, { op: 'export', repo: location, config }, o.childFlags);
     console.log(
-      `export (no repository): ${(exportOnly.wallMs / 1000).toFixed(1)} s, ${exportOnly.peakRssMiB.toFixed(0)} MiB`,
+      `export (no repository): ${(exportOnly.wallMs / 1000).toFixed(1)} s, ${exportOnly.cpuSeconds.toFixed(1)} CPU-s, ${exportOnly.peakRssMiB.toFixed(0)} MiB`,
     );
     const backup = await runChild(childScript, { op: 'backup', repo: location, config }, o.childFlags);
-    console.log(`backup: ${(backup.wallMs / 1000).toFixed(1)} s, ${backup.peakRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `backup: ${(backup.wallMs / 1000).toFixed(1)} s, ${backup.cpuSeconds.toFixed(1)} CPU-s, ${backup.peakRssMiB.toFixed(0)} MiB`,
+    );
     const snapshot = String(backup.result.snapshot);
     const restore = await runChild(
       childScript,
@@ -211,7 +221,9 @@ async function orchestrate(childScript: string, o: Options): Promise<void> {
       },
       o.childFlags,
     );
-    console.log(`restore: ${(restore.wallMs / 1000).toFixed(1)} s, ${restore.peakRssMiB.toFixed(0)} MiB`);
+    console.log(
+      `restore: ${(restore.wallMs / 1000).toFixed(1)} s, ${restore.cpuSeconds.toFixed(1)} CPU-s, ${restore.peakRssMiB.toFixed(0)} MiB, phases ${JSON.stringify(restore.result.phases ?? {})}`,
+    );
     const compare = await runChild(
       childScript,
       {
@@ -262,12 +274,14 @@ async function orchestrate(childScript: string, o: Options): Promise<void> {
         seconds: exportOnly.wallMs / 1000,
         entitiesPerSecond: rate(exportOnly.wallMs),
         peakRssMiB: exportOnly.peakRssMiB,
+        cpuSeconds: exportOnly.cpuSeconds,
         bytes: exportOnly.result.bytes,
       },
       backup: {
         seconds: backup.wallMs / 1000,
         entitiesPerSecond: rate(backup.wallMs),
         peakRssMiB: backup.peakRssMiB,
+        cpuSeconds: backup.cpuSeconds,
         bytesProcessed: backup.result.bytesProcessed,
         bytesAdded: backup.result.bytesAdded,
         warnings: backup.result.warnings,
@@ -276,6 +290,8 @@ async function orchestrate(childScript: string, o: Options): Promise<void> {
         seconds: restore.wallMs / 1000,
         entitiesPerSecond: rate(restore.wallMs),
         peakRssMiB: restore.peakRssMiB,
+        cpuSeconds: restore.cpuSeconds,
+        phases: restore.result.phases,
       },
       compare: { seconds: compare.wallMs / 1000, differences: differences.length, peakRssMiB: compare.peakRssMiB },
       ratios: {

@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-C5L3M5MJ.js";
+} from "./chunks/chunk-RWKS45H7.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-UX4VW7R3.js";
+} from "./chunks/chunk-AUKHCFT4.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-G64DWBHQ.js";
-import "./chunks/chunk-EWH5WHZO.js";
+} from "./chunks/chunk-EOPHKQ33.js";
+import "./chunks/chunk-LDGBBXDL.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-VUMQ6CYS.js";
+} from "./chunks/chunk-EIDHQY4E.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-OHUMX5A5.js";
+} from "./chunks/chunk-MMED7RIO.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -50,23 +50,21 @@ import {
   policyFromFlags,
   policyJson,
   renderMarkdown,
+  runOnCommandThread,
   snapshotSize,
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-I627VL3F.js";
+} from "./chunks/chunk-3XBJ2NU7.js";
 import "./chunks/chunk-UJ4HRMPL.js";
 import "./chunks/chunk-HI5IRQ64.js";
 import "./chunks/chunk-DRSBD567.js";
-import "./chunks/chunk-GDLVYUA7.js";
+import "./chunks/chunk-JWLGMJSM.js";
 import {
   UsageError,
   isBackdrillError
 } from "./chunks/chunk-KTEVNYR4.js";
 import "./chunks/chunk-B5MALTEK.js";
-
-// src/cli/index.ts
-import { isMainThread } from "node:worker_threads";
 
 // src/cli/main.ts
 import { parseArgs } from "node:util";
@@ -1601,13 +1599,15 @@ function reportError(err, io) {
 }
 
 // src/cli/index.ts
-if (isMainThread) {
-  const code = await main(process.argv.slice(2), {
-    stdin: process.stdin,
+await runOnCommandThread(
+  new URL(import.meta.url),
+  (proc) => main(process.argv.slice(2), {
+    get stdin() {
+      return proc.stdin;
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    interactive: process.stderr.isTTY === true
-  });
-  process.exitCode = code;
-}
+    interactive: proc.interactive
+  })
+);

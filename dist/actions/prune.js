@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-C5L3M5MJ.js";
-import "../chunks/chunk-EWH5WHZO.js";
+} from "../chunks/chunk-RWKS45H7.js";
+import "../chunks/chunk-LDGBBXDL.js";
 import {
   Input,
   Output,
@@ -18,18 +18,19 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-BPIGQ2GC.js";
 import {
   RetentionPolicy,
   formatPath,
   hasKeepRule,
   normalizePolicy,
-  parseGrace
-} from "../chunks/chunk-I627VL3F.js";
+  parseGrace,
+  runOnCommandThread
+} from "../chunks/chunk-3XBJ2NU7.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
-import "../chunks/chunk-GDLVYUA7.js";
+import "../chunks/chunk-JWLGMJSM.js";
 import {
   UsageError
 } from "../chunks/chunk-KTEVNYR4.js";
@@ -95,4 +96,7 @@ async function run() {
 }
 
 // src/actions/entry/prune.ts
-await run();
+await runOnCommandThread(new URL(import.meta.url), async () => {
+  await run();
+  return void 0;
+});

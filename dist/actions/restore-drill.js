@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-UX4VW7R3.js";
+} from "../chunks/chunk-AUKHCFT4.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-BDL6F3ZR.js";
-import "../chunks/chunk-G64DWBHQ.js";
-import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-VUMQ6CYS.js";
+} from "../chunks/chunk-YPEGLZCA.js";
+import "../chunks/chunk-EOPHKQ33.js";
+import "../chunks/chunk-LDGBBXDL.js";
+import "../chunks/chunk-EIDHQY4E.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -26,15 +26,16 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-BPIGQ2GC.js";
 import {
   ProviderName,
-  renderMarkdown
-} from "../chunks/chunk-I627VL3F.js";
+  renderMarkdown,
+  runOnCommandThread
+} from "../chunks/chunk-3XBJ2NU7.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
-import "../chunks/chunk-GDLVYUA7.js";
+import "../chunks/chunk-JWLGMJSM.js";
 import {
   BackdrillError,
   UsageError
@@ -112,4 +113,7 @@ ${report.failures.slice(0, 10).join("\n")}`
 }
 
 // src/actions/entry/restore-drill.ts
-await run();
+await runOnCommandThread(new URL(import.meta.url), async () => {
+  await run();
+  return void 0;
+});

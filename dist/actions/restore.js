@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-VUMQ6CYS.js";
+} from "../chunks/chunk-EIDHQY4E.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -17,14 +17,15 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-BPIGQ2GC.js";
 import {
-  redactLocation
-} from "../chunks/chunk-I627VL3F.js";
+  redactLocation,
+  runOnCommandThread
+} from "../chunks/chunk-3XBJ2NU7.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
-import "../chunks/chunk-GDLVYUA7.js";
+import "../chunks/chunk-JWLGMJSM.js";
 import {
   UsageError
 } from "../chunks/chunk-KTEVNYR4.js";
@@ -86,4 +87,7 @@ async function run() {
 }
 
 // src/actions/entry/restore.ts
-await run();
+await runOnCommandThread(new URL(import.meta.url), async () => {
+  await run();
+  return void 0;
+});

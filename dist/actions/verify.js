@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-OHUMX5A5.js";
+} from "../chunks/chunk-MMED7RIO.js";
 import {
   Input,
   Output,
@@ -17,14 +17,15 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-BPIGQ2GC.js";
 import {
+  runOnCommandThread,
   withLock
-} from "../chunks/chunk-I627VL3F.js";
+} from "../chunks/chunk-3XBJ2NU7.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
-import "../chunks/chunk-GDLVYUA7.js";
+import "../chunks/chunk-JWLGMJSM.js";
 import {
   BackdrillError,
   UsageError
@@ -85,4 +86,7 @@ async function run() {
 }
 
 // src/actions/entry/verify.ts
-await run();
+await runOnCommandThread(new URL(import.meta.url), async () => {
+  await run();
+  return void 0;
+});

@@ -78,6 +78,8 @@ export interface RestoreStoreOptions {
 export interface RestoreStoreResult {
   warnings: string[];
   durationMs: number;
+  /** Wall seconds of each restore phase, where the store reports them. */
+  phases?: Record<string, number>;
   /** The target's previous contents, when a forced restore replaced them. */
   safety?: Snapshot;
 }
@@ -116,7 +118,12 @@ export async function restoreStore(
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return { warnings: result.warnings, durationMs: Date.now() - started, ...(safety ? { safety } : {}) };
+  return {
+    warnings: result.warnings,
+    durationMs: Date.now() - started,
+    ...(result.phases ? { phases: result.phases } : {}),
+    ...(safety ? { safety } : {}),
+  };
 }
 
 /** Differences between a live target and what the snapshot recorded; empty when they match exactly. */

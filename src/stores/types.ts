@@ -60,6 +60,8 @@ export interface RestoreOptions {
 
 export interface RestoreResult {
   warnings: string[];
+  /** Wall seconds of each phase of the restore, in order (where the store reports them), for RTO breakdowns. */
+  phases?: Record<string, number>;
 }
 
 /** Raised when a restore could not restore everything: a partial restore is a failed restore (exit 3). */

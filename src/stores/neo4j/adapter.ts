@@ -450,6 +450,7 @@ export class Neo4jAdapter implements StoreAdapter<Neo4jTarget> {
     const driver = await connect(target.conn, this.name);
     const warnings: string[] = [];
     const failures: string[] = [];
+    const phases: Record<string, number> = {};
     try {
       for (const { from, to } of target.databases) {
         options.signal?.throwIfAborted();
@@ -479,6 +480,7 @@ export class Neo4jAdapter implements StoreAdapter<Neo4jTarget> {
           });
           failures.push(...out.failures);
           warnings.push(...out.warnings);
+          for (const [phase, s] of Object.entries(out.phases)) phases[`${from} ${phase}`] = s;
         } catch (err) {
           const problem = connectionProblem(err, this.name, target.conn, to);
           if (problem) throw problem;
@@ -496,7 +498,7 @@ export class Neo4jAdapter implements StoreAdapter<Neo4jTarget> {
         failures,
       );
     }
-    return { warnings };
+    return { warnings, phases };
   }
 
   private async restoreDump(
