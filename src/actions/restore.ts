@@ -44,6 +44,7 @@ export async function run(): Promise<void> {
         snapshot_id: snap.id,
         target: target ? redactLocation(target) : `the store's own url`,
         duration_ms: r.durationMs,
+        phases_s: r.phases ?? {},
         safety_snapshot_id: r.safety?.id ?? null,
         warnings: r.warnings,
       };

@@ -2,7 +2,7 @@
 // Markdown for job summaries and issues. Drills use src/report (DrillReport + renderMarkdown).
 import type { Snapshot } from '../repo/format.ts';
 import type { VerifyResult } from '../repo/verify.ts';
-import { formatBytes as bytes, cell, formatMs } from '../report/markdown.ts';
+import { formatBytes as bytes, cell, formatMs, formatPhases } from '../report/markdown.ts';
 
 /** bytes processed / bytes added; "inf" when nothing new was stored. */
 export function dedupRatio(processed: number, added: number): string {
@@ -166,6 +166,8 @@ export interface RestoreReport {
   snapshot_id: string;
   target: string;
   duration_ms: number;
+  /** Wall seconds of each restore phase, where the store reports them (Neo4j: nodes, relationships, schema). */
+  phases_s: Record<string, number>;
   safety_snapshot_id: string | null;
   warnings: string[];
 }
@@ -179,6 +181,7 @@ export function renderRestore(r: RestoreReport): string {
     `| ${cell(r.store)} | \`${r.snapshot_id.slice(0, 8)}\` | ${cell(r.target)} | ${formatMs(r.duration_ms)} | ` +
       `${r.safety_snapshot_id ? `\`${r.safety_snapshot_id.slice(0, 8)}\`` : '—'} |`,
   ];
+  if (Object.keys(r.phases_s).length > 0) out.push('', `Phases: ${cell(formatPhases(r.phases_s))}.`);
   if (r.safety_snapshot_id) {
     out.push(
       '',

@@ -13,6 +13,13 @@ export function formatMs(ms: number | null): string {
 }
 
 /** 1536 -> "1.50 KiB": three significant digits, binary units. */
+/** "neo4j nodes 18.7 s, neo4j relationships 68.6 s, neo4j schema 6.4 s" */
+export function formatPhases(phases: Record<string, number>): string {
+  return Object.entries(phases)
+    .map(([phase, s]) => `${phase} ${s.toFixed(1)} s`)
+    .join(', ');
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;

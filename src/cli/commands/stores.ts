@@ -4,6 +4,7 @@ import { loadConfig } from '../../config/load.ts';
 import type { StoreConfig } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import type { Repository } from '../../repo/repository.ts';
+import { formatPhases } from '../../report/markdown.ts';
 import { compareStore, restoreStore } from '../../stores/run.ts';
 import type { CliIO, Command, OptionValues } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
@@ -94,13 +95,15 @@ ${repoEnvHelp}`,
               snapshot_id: snap.id,
               store: store.name,
               duration_ms: r.durationMs,
+              phases_s: r.phases ?? {},
               safety_snapshot_id: r.safety?.id ?? null,
               warnings: r.warnings,
             })}\n`,
           );
         } else {
           io.stdout.write(
-            `restored snapshot ${snap.id.slice(0, 8)} of ${store.name} in ${(r.durationMs / 1000).toFixed(1)} s\n`,
+            `restored snapshot ${snap.id.slice(0, 8)} of ${store.name} in ${(r.durationMs / 1000).toFixed(1)} s` +
+              `${r.phases ? ` (${formatPhases(r.phases)})` : ''}\n`,
           );
         }
         return ExitCode.ok;
