@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-RWKS45H7.js";
+} from "./chunks/chunk-6LBMFHDF.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-AUKHCFT4.js";
+} from "./chunks/chunk-EV3NCUBV.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-EOPHKQ33.js";
-import "./chunks/chunk-LDGBBXDL.js";
+} from "./chunks/chunk-U4UIMHS6.js";
+import "./chunks/chunk-FN77ATHM.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-EIDHQY4E.js";
+} from "./chunks/chunk-EHHQDEXT.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-MMED7RIO.js";
+} from "./chunks/chunk-MQUYIU7N.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -36,6 +36,7 @@ import {
   formatBytes,
   formatLocal,
   formatPath,
+  formatPhases,
   hasKeepRule,
   isStorageError,
   kdfFromEnv,
@@ -55,7 +56,7 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-3XBJ2NU7.js";
+} from "./chunks/chunk-AFAL774K.js";
 import "./chunks/chunk-UJ4HRMPL.js";
 import "./chunks/chunk-HI5IRQ64.js";
 import "./chunks/chunk-DRSBD567.js";
@@ -1385,6 +1386,7 @@ ${repoEnvHelp}`,
               snapshot_id: snap.id,
               store: store.name,
               duration_ms: r.durationMs,
+              phases_s: r.phases ?? {},
               safety_snapshot_id: r.safety?.id ?? null,
               warnings: r.warnings
             })}
@@ -1392,7 +1394,7 @@ ${repoEnvHelp}`,
           );
         } else {
           io.stdout.write(
-            `restored snapshot ${snap.id.slice(0, 8)} of ${store.name} in ${(r.durationMs / 1e3).toFixed(1)} s
+            `restored snapshot ${snap.id.slice(0, 8)} of ${store.name} in ${(r.durationMs / 1e3).toFixed(1)} s${r.phases ? ` (${formatPhases(r.phases)})` : ""}
 `
           );
         }

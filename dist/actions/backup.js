@@ -1,14 +1,14 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-YPEGLZCA.js";
-import "../chunks/chunk-EOPHKQ33.js";
-import "../chunks/chunk-EIDHQY4E.js";
+} from "../chunks/chunk-HLHHZXX4.js";
+import "../chunks/chunk-U4UIMHS6.js";
+import "../chunks/chunk-EHHQDEXT.js";
 import "../chunks/chunk-Q43U3EN7.js";
-import "../chunks/chunk-BPIGQ2GC.js";
+import "../chunks/chunk-SAO2IMZT.js";
 import {
   runOnCommandThread
-} from "../chunks/chunk-3XBJ2NU7.js";
+} from "../chunks/chunk-AFAL774K.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";

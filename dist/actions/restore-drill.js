@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-AUKHCFT4.js";
+} from "../chunks/chunk-EV3NCUBV.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-YPEGLZCA.js";
-import "../chunks/chunk-EOPHKQ33.js";
-import "../chunks/chunk-LDGBBXDL.js";
-import "../chunks/chunk-EIDHQY4E.js";
+} from "../chunks/chunk-HLHHZXX4.js";
+import "../chunks/chunk-U4UIMHS6.js";
+import "../chunks/chunk-FN77ATHM.js";
+import "../chunks/chunk-EHHQDEXT.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -26,12 +26,12 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BPIGQ2GC.js";
+} from "../chunks/chunk-SAO2IMZT.js";
 import {
   ProviderName,
   renderMarkdown,
   runOnCommandThread
-} from "../chunks/chunk-3XBJ2NU7.js";
+} from "../chunks/chunk-AFAL774K.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";

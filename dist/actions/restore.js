@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-EIDHQY4E.js";
+} from "../chunks/chunk-EHHQDEXT.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -17,11 +17,11 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BPIGQ2GC.js";
+} from "../chunks/chunk-SAO2IMZT.js";
 import {
   redactLocation,
   runOnCommandThread
-} from "../chunks/chunk-3XBJ2NU7.js";
+} from "../chunks/chunk-AFAL774K.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
@@ -67,6 +67,7 @@ async function run() {
         snapshot_id: snap.id,
         target: target ? redactLocation(target) : `the store's own url`,
         duration_ms: r.durationMs,
+        phases_s: r.phases ?? {},
         safety_snapshot_id: r.safety?.id ?? null,
         warnings: r.warnings
       };

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-MMED7RIO.js";
+} from "../chunks/chunk-MQUYIU7N.js";
 import {
   Input,
   Output,
@@ -17,11 +17,11 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-BPIGQ2GC.js";
+} from "../chunks/chunk-SAO2IMZT.js";
 import {
   runOnCommandThread,
   withLock
-} from "../chunks/chunk-3XBJ2NU7.js";
+} from "../chunks/chunk-AFAL774K.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
