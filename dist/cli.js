@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-6LBMFHDF.js";
+} from "./chunks/chunk-463TXZWT.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-EV3NCUBV.js";
+} from "./chunks/chunk-L4WKIPRF.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-U4UIMHS6.js";
-import "./chunks/chunk-FN77ATHM.js";
+} from "./chunks/chunk-YQL5DOR4.js";
+import "./chunks/chunk-64G3GGOI.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-EHHQDEXT.js";
+} from "./chunks/chunk-BTVIZNSO.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-MQUYIU7N.js";
+} from "./chunks/chunk-4KDCRYRE.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -56,7 +56,7 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-AFAL774K.js";
+} from "./chunks/chunk-BBD3RRF4.js";
 import "./chunks/chunk-UJ4HRMPL.js";
 import "./chunks/chunk-HI5IRQ64.js";
 import "./chunks/chunk-DRSBD567.js";

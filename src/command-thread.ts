@@ -9,10 +9,12 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 const ROLE = 'backdrill-command';
 
 /**
- * The young generation's size on the command thread, in MiB. Measured with the Neo4j restore (1M nodes, 2M
- * relationships): 16 MiB keeps the speed of the default (which grows to 128 MiB) within the noise.
+ * The young generation's size on the command thread, in MiB (V8's default grows to 128). Measured with the Neo4j
+ * bench at 300k nodes (export, backup, restore peak RSS): 16 MiB 234/290/310 MiB, 32 MiB 200/297/326, 64 MiB
+ * 213/296/337, on the main thread with the default 244/319/369. CPU seconds varied by +-20% between runs on the
+ * shared machine, more than between these sizes; 32 is the middle.
  */
-export const YOUNG_GENERATION_MIB = 16;
+export const YOUNG_GENERATION_MIB = 32;
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type RelayedSignal = (typeof SIGNALS)[number];

@@ -1,14 +1,14 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-HLHHZXX4.js";
-import "../chunks/chunk-U4UIMHS6.js";
-import "../chunks/chunk-EHHQDEXT.js";
+} from "../chunks/chunk-KF5LJC66.js";
+import "../chunks/chunk-YQL5DOR4.js";
+import "../chunks/chunk-BTVIZNSO.js";
 import "../chunks/chunk-Q43U3EN7.js";
-import "../chunks/chunk-SAO2IMZT.js";
+import "../chunks/chunk-26VX3IUQ.js";
 import {
   runOnCommandThread
-} from "../chunks/chunk-AFAL774K.js";
+} from "../chunks/chunk-BBD3RRF4.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-6LBMFHDF.js";
-import "../chunks/chunk-FN77ATHM.js";
+} from "../chunks/chunk-463TXZWT.js";
+import "../chunks/chunk-64G3GGOI.js";
 import {
   Input,
   Output,
@@ -18,7 +18,7 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-SAO2IMZT.js";
+} from "../chunks/chunk-26VX3IUQ.js";
 import {
   RetentionPolicy,
   formatPath,
@@ -26,7 +26,7 @@ import {
   normalizePolicy,
   parseGrace,
   runOnCommandThread
-} from "../chunks/chunk-AFAL774K.js";
+} from "../chunks/chunk-BBD3RRF4.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";

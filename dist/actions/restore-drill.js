@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-EV3NCUBV.js";
+} from "../chunks/chunk-L4WKIPRF.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-HLHHZXX4.js";
-import "../chunks/chunk-U4UIMHS6.js";
-import "../chunks/chunk-FN77ATHM.js";
-import "../chunks/chunk-EHHQDEXT.js";
+} from "../chunks/chunk-KF5LJC66.js";
+import "../chunks/chunk-YQL5DOR4.js";
+import "../chunks/chunk-64G3GGOI.js";
+import "../chunks/chunk-BTVIZNSO.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -26,12 +26,12 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-SAO2IMZT.js";
+} from "../chunks/chunk-26VX3IUQ.js";
 import {
   ProviderName,
   renderMarkdown,
   runOnCommandThread
-} from "../chunks/chunk-AFAL774K.js";
+} from "../chunks/chunk-BBD3RRF4.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-MQUYIU7N.js";
+} from "../chunks/chunk-4KDCRYRE.js";
 import {
   Input,
   Output,
@@ -17,11 +17,11 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-SAO2IMZT.js";
+} from "../chunks/chunk-26VX3IUQ.js";
 import {
   runOnCommandThread,
   withLock
-} from "../chunks/chunk-AFAL774K.js";
+} from "../chunks/chunk-BBD3RRF4.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
