@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-C5L3M5MJ.js";
+} from "./chunks/chunk-LO6C34UW.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-UX4VW7R3.js";
+} from "./chunks/chunk-XTUJWZMT.js";
 import "./chunks/chunk-3XL634WL.js";
-import "./chunks/chunk-AWV2AHQ3.js";
+import "./chunks/chunk-GKEUO44F.js";
 import {
   backupSet
-} from "./chunks/chunk-G64DWBHQ.js";
-import "./chunks/chunk-EWH5WHZO.js";
+} from "./chunks/chunk-ISKEUXMS.js";
+import "./chunks/chunk-LY3UWOUE.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-VUMQ6CYS.js";
-import "./chunks/chunk-Q43U3EN7.js";
+} from "./chunks/chunk-PAUMHEOC.js";
+import "./chunks/chunk-XZBAV3YV.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-OHUMX5A5.js";
+} from "./chunks/chunk-Z53DB6BW.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -54,9 +54,9 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-I627VL3F.js";
-import "./chunks/chunk-UJ4HRMPL.js";
-import "./chunks/chunk-HI5IRQ64.js";
+} from "./chunks/chunk-ESOGPMRP.js";
+import "./chunks/chunk-6TID4OO3.js";
+import "./chunks/chunk-HVWSNP3H.js";
 import "./chunks/chunk-DRSBD567.js";
 import "./chunks/chunk-GDLVYUA7.js";
 import {

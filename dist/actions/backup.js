@@ -1,14 +1,14 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-BDL6F3ZR.js";
-import "../chunks/chunk-G64DWBHQ.js";
-import "../chunks/chunk-VUMQ6CYS.js";
-import "../chunks/chunk-Q43U3EN7.js";
-import "../chunks/chunk-M3Q7FU5O.js";
-import "../chunks/chunk-I627VL3F.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-MUKKDGRJ.js";
+import "../chunks/chunk-ISKEUXMS.js";
+import "../chunks/chunk-PAUMHEOC.js";
+import "../chunks/chunk-XZBAV3YV.js";
+import "../chunks/chunk-3VO2ZCRP.js";
+import "../chunks/chunk-ESOGPMRP.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import "../chunks/chunk-KTEVNYR4.js";

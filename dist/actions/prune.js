@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-C5L3M5MJ.js";
-import "../chunks/chunk-EWH5WHZO.js";
+} from "../chunks/chunk-LO6C34UW.js";
+import "../chunks/chunk-LY3UWOUE.js";
 import {
   Input,
   Output,
@@ -18,16 +18,16 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-3VO2ZCRP.js";
 import {
   RetentionPolicy,
   formatPath,
   hasKeepRule,
   normalizePolicy,
   parseGrace
-} from "../chunks/chunk-I627VL3F.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-ESOGPMRP.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {

@@ -2,16 +2,16 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-UX4VW7R3.js";
+} from "../chunks/chunk-XTUJWZMT.js";
 import "../chunks/chunk-3XL634WL.js";
-import "../chunks/chunk-AWV2AHQ3.js";
+import "../chunks/chunk-GKEUO44F.js";
 import {
   SET_ID
-} from "../chunks/chunk-BDL6F3ZR.js";
-import "../chunks/chunk-G64DWBHQ.js";
-import "../chunks/chunk-EWH5WHZO.js";
-import "../chunks/chunk-VUMQ6CYS.js";
-import "../chunks/chunk-Q43U3EN7.js";
+} from "../chunks/chunk-MUKKDGRJ.js";
+import "../chunks/chunk-ISKEUXMS.js";
+import "../chunks/chunk-LY3UWOUE.js";
+import "../chunks/chunk-PAUMHEOC.js";
+import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,
   Output,
@@ -26,13 +26,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-3VO2ZCRP.js";
 import {
   ProviderName,
   renderMarkdown
-} from "../chunks/chunk-I627VL3F.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-ESOGPMRP.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-VUMQ6CYS.js";
-import "../chunks/chunk-Q43U3EN7.js";
+} from "../chunks/chunk-PAUMHEOC.js";
+import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,
   Output,
@@ -17,12 +17,12 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-3VO2ZCRP.js";
 import {
   redactLocation
-} from "../chunks/chunk-I627VL3F.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-ESOGPMRP.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-OHUMX5A5.js";
+} from "../chunks/chunk-Z53DB6BW.js";
 import {
   Input,
   Output,
@@ -17,12 +17,12 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-M3Q7FU5O.js";
+} from "../chunks/chunk-3VO2ZCRP.js";
 import {
   withLock
-} from "../chunks/chunk-I627VL3F.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-ESOGPMRP.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-GDLVYUA7.js";
 import {
