@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-MUKKDGRJ.js";
-import "../chunks/chunk-ISKEUXMS.js";
-import "../chunks/chunk-PAUMHEOC.js";
+} from "../chunks/chunk-37PRR3BL.js";
+import "../chunks/chunk-ADWWXGQF.js";
+import "../chunks/chunk-M2K27U54.js";
 import "../chunks/chunk-XZBAV3YV.js";
 import "../chunks/chunk-3VO2ZCRP.js";
 import "../chunks/chunk-ESOGPMRP.js";

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-XTUJWZMT.js";
+} from "../chunks/chunk-KC7SXRQU.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-GKEUO44F.js";
 import {
   SET_ID
-} from "../chunks/chunk-MUKKDGRJ.js";
-import "../chunks/chunk-ISKEUXMS.js";
+} from "../chunks/chunk-37PRR3BL.js";
+import "../chunks/chunk-ADWWXGQF.js";
 import "../chunks/chunk-LY3UWOUE.js";
-import "../chunks/chunk-PAUMHEOC.js";
+import "../chunks/chunk-M2K27U54.js";
 import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,
