@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-KC7SXRQU.js";
+} from "./chunks/chunk-BBJ2VTQY.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-GKEUO44F.js";
 import {
   backupSet
-} from "./chunks/chunk-ADWWXGQF.js";
+} from "./chunks/chunk-OV3N6G5J.js";
 import "./chunks/chunk-LY3UWOUE.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-M2K27U54.js";
+} from "./chunks/chunk-PGLJILGH.js";
 import "./chunks/chunk-XZBAV3YV.js";
 import {
   parseSubset,

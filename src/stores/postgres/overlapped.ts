@@ -25,8 +25,9 @@ const SECTION_NONE = 1;
 const SECTION_PRE_DATA = 2;
 const SECTION_DATA = 3;
 const K_OFFSET_POS_SET = 2;
-/** Bytes a table's feed reads from the file and hands to its pg_restore at a time. */
-const FEED_BYTES = 256 * 1024;
+/** Bytes a table's feed reads from the file and hands to its pg_restore at a time (feeding 800 MiB this way
+ * costs node about 0.35 CPU-s in 1 MiB steps, 0.5 in 256 KiB ones, 1.1 in 64 KiB ones). */
+const FEED_BYTES = 1 << 20;
 
 export interface OverlappedRestore {
   /** The archive's bytes, in order. */
