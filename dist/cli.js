@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-BBJ2VTQY.js";
+} from "./chunks/chunk-AZI44HZY.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-GKEUO44F.js";
 import {
   backupSet
-} from "./chunks/chunk-OV3N6G5J.js";
+} from "./chunks/chunk-EJ7IKDFZ.js";
 import "./chunks/chunk-LY3UWOUE.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-PGLJILGH.js";
+} from "./chunks/chunk-VCHPEWPM.js";
 import "./chunks/chunk-XZBAV3YV.js";
 import {
   parseSubset,

@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-AAUJWWB3.js";
-import "../chunks/chunk-OV3N6G5J.js";
-import "../chunks/chunk-PGLJILGH.js";
+} from "../chunks/chunk-QXYWQXSL.js";
+import "../chunks/chunk-EJ7IKDFZ.js";
+import "../chunks/chunk-VCHPEWPM.js";
 import "../chunks/chunk-XZBAV3YV.js";
 import "../chunks/chunk-3VO2ZCRP.js";
 import "../chunks/chunk-ESOGPMRP.js";

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-BBJ2VTQY.js";
+} from "../chunks/chunk-AZI44HZY.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-GKEUO44F.js";
 import {
   SET_ID
-} from "../chunks/chunk-AAUJWWB3.js";
-import "../chunks/chunk-OV3N6G5J.js";
+} from "../chunks/chunk-QXYWQXSL.js";
+import "../chunks/chunk-EJ7IKDFZ.js";
 import "../chunks/chunk-LY3UWOUE.js";
-import "../chunks/chunk-PGLJILGH.js";
+import "../chunks/chunk-VCHPEWPM.js";
 import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,

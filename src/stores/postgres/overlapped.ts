@@ -7,8 +7,9 @@
 //      archive from its stdin, which gets the header and TOC as pg_dump wrote them and then the table's block,
 //      read from the local file as it is written. A piped dump has no data offsets in its TOC, and from a pipe
 //      pg_restore reads block after block until it meets the one it wants (pg_backup_custom.c _PrintTocData), so
-//      it takes the rows as they come. Up to `jobs` tables load at a time while the rest of the archive is still
-//      arriving; the others wait for a slot and are fed from the file then (small ones several to a pg_restore);
+//      it takes the rows as they come. While the archive is still arriving, `jobs` - 1 tables load at a time (at
+//      least one: reading the archive is a job of its own), then `jobs`; the others wait for a slot and are fed
+//      from the file then (small ones several to a pg_restore);
 //   3. the rest of the data section (sequence values, large objects) once the archive is complete: each block's
 //      offset is patched into the file's TOC as the block ends, so this pg_restore seeks straight to them;
 //   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j.
@@ -200,12 +201,16 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   const loaded = new Set<TocEntry>();
   let loading = 0;
   let preDataDone = false;
+  // While the archive is still arriving, reading it (unsealing, decompressing, writing) takes a job slot of its
+  // own: on a machine with `jobs` cores, `jobs` loads beside it would only slow it and each other down.
+  let streaming = true;
   const pump = () => {
-    while (preDataDone && !aborted && loading < o.jobs && waiting.length > 0) {
+    const slots = streaming ? Math.max(1, o.jobs - 1) : o.jobs;
+    while (preDataDone && !aborted && loading < slots && waiting.length > 0) {
       // A block still being written goes alone (it is the last one waiting); whole ones go together up to a fair
       // share of the waiting bytes.
       const size = (b: Block) => (b.end ?? Number.POSITIVE_INFINITY) - b.start;
-      const share = waiting.reduce((n, b) => n + (b.end === undefined ? 0 : size(b)), 0) / (o.jobs - loading);
+      const share = waiting.reduce((n, b) => n + (b.end === undefined ? 0 : size(b)), 0) / (slots - loading);
       let taken = 1;
       let bytes = size(waiting[0]!);
       while (taken < waiting.length && bytes + size(waiting[taken]!) <= share) bytes += size(waiting[taken++]!);
@@ -273,6 +278,8 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     }
     printer.end();
     for (const ev of events.splice(0)) await ev();
+    streaming = false;
+    pump();
     while (active.size > 0) await Promise.race(active);
     // The rest of the data section, then post-data, as one pg_restore -j would order them.
     const sections = effectiveSections(header!.toc);
