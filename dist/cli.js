@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-L4WKIPRF.js";
+} from "./chunks/chunk-5RMDI4OP.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-YQL5DOR4.js";
+} from "./chunks/chunk-MBLDTRQQ.js";
 import "./chunks/chunk-64G3GGOI.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-BTVIZNSO.js";
+} from "./chunks/chunk-3S6DE3XO.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,

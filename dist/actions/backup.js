@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-KF5LJC66.js";
-import "../chunks/chunk-YQL5DOR4.js";
-import "../chunks/chunk-BTVIZNSO.js";
+} from "../chunks/chunk-VRLKOBY2.js";
+import "../chunks/chunk-MBLDTRQQ.js";
+import "../chunks/chunk-3S6DE3XO.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import "../chunks/chunk-26VX3IUQ.js";
 import {

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-L4WKIPRF.js";
+} from "../chunks/chunk-5RMDI4OP.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-KF5LJC66.js";
-import "../chunks/chunk-YQL5DOR4.js";
+} from "../chunks/chunk-VRLKOBY2.js";
+import "../chunks/chunk-MBLDTRQQ.js";
 import "../chunks/chunk-64G3GGOI.js";
-import "../chunks/chunk-BTVIZNSO.js";
+import "../chunks/chunk-3S6DE3XO.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,

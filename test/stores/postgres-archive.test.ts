@@ -133,6 +133,41 @@ describe('pg_dump archives (real pg_dump)', () => {
     for (const size of [1, 5, 6, 4096, 65536, dump.length]) expect(read(size), `pieces of ${size}`).toEqual(want);
   });
 
+  it('tells where each data block starts as soon as its header has passed, and where it ends once read', () => {
+    for (const size of [1, 6, 4096, dump.length]) {
+      const seen: string[] = [];
+      let pushed = 0;
+      let headRead = 0;
+      const p = new CustomArchivePrinter(() => false, {
+        head: () => {
+          headRead = pushed;
+        },
+        blockStart: (e, start) => {
+          // The block's 6-byte header (type, dump id) is in; once the TOC has been read (parsing it may wait for
+          // more bytes than it needs), so is none of what follows but the rest of that piece.
+          expect(start + 6).toBeLessThanOrEqual(pushed);
+          if (start >= headRead) expect(start + 6).toBeGreaterThan(pushed - size);
+          seen.push(`start ${e.dumpId} ${start}`);
+        },
+        block: (e, start, end) => seen.push(`end ${e.dumpId} ${start} ${end}`),
+      });
+      for (let o = 0; o < dump.length; o += size) {
+        pushed = Math.min(o + size, dump.length);
+        p.push(dump.subarray(o, o + size));
+      }
+      p.end();
+      const blocks = p.header!.toc.filter((e) => e.hadDumper).length;
+      expect(seen.length, `pieces of ${size}`).toBe(2 * blocks);
+      // Blocks follow each other: each ends before the next starts, where the next one starts.
+      for (let i = 0; i < seen.length; i += 2) {
+        const [, id, start] = seen[i]!.split(' ');
+        const [end, endId, endStart, endAt] = seen[i + 1]!.split(' ');
+        expect([end, endId, endStart]).toEqual(['end', id, start]);
+        if (i + 2 < seen.length) expect(seen[i + 2]!.split(' ')[2]).toBe(endAt);
+      }
+    }
+  });
+
   it('a truncated archive, a compressed one and something that is not an archive are refused clearly', async () => {
     const cut = new CustomArchivePrinter(() => true);
     cut.push(dump.subarray(0, dump.length - 3));

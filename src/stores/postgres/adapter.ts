@@ -526,8 +526,8 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     let runs: PgRestoreRun[];
     try {
       if (source.names().includes(dumpArtifact(from))) {
-        // pg_restore needs a seekable archive: it is written to a local file, and restored part by part as soon
-        // as each part is on disk (overlapped.ts).
+        // The archive is written to a local file and restored part by part while it arrives: each table's rows
+        // from the moment its data block starts (overlapped.ts).
         runs = await overlappedRestore({
           source: source.open(dumpArtifact(from), { releaseConsumed: true }),
           file: join(tmp, `${encodeURIComponent(from)}.dump`),

@@ -153,6 +153,8 @@ export interface TableRows {
 export interface ArchiveEvents {
   /** The header and TOC were read; the data blocks start at `end`. */
   head?(header: ArchiveHeader, end: number): void;
+  /** The data block of `entry` starts at `start` (its header has been read; its data follows). */
+  blockStart?(entry: TocEntry, start: number): void;
   /** The data block of `entry` was read: it spans [start, end) of the archive. */
   block?(entry: TocEntry, start: number, end: number): void;
 }
@@ -293,6 +295,7 @@ export class CustomArchivePrinter {
       throw new Error(`unknown data block type ${type}`);
     }
     this.seen.add(id);
+    this.events.blockStart?.(entry, this.blockStart);
   }
 
   private endBlock(): void {
