@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-5RMDI4OP.js";
+} from "../chunks/chunk-56RFWA63.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {

@@ -24,12 +24,19 @@ describe('published actions match src/actions/names.ts', () => {
     expect(existsSync(`src/actions/${name}.ts`)).toBe(true);
   });
 
-  it('each entry point only calls run()', () => {
+  it('each entry point only calls run(), on the command thread', () => {
     for (const name of names) {
       const code = readFileSync(`src/actions/entry/${name}.ts`, 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '' && !l.startsWith('//'));
-      expect(code).toEqual([`import { run } from '../${name}.ts';`, 'await run();']);
+      expect(code).toEqual([
+        "import { runOnCommandThread } from '../../command-thread.ts';",
+        `import { run } from '../${name}.ts';`,
+        'await runOnCommandThread(new URL(import.meta.url), async () => {',
+        '  await run();',
+        '  return undefined;',
+        '});',
+      ]);
     }
   });
 

@@ -120,6 +120,9 @@ export async function startLocalPostgres(options: {
   const ready = await pollUntil(
     async () => {
       const client = new pg.Client(config);
+      // A server stopped while this poll is connected (a drill cut off by its timeout) sends a FATAL that pg emits
+      // as an 'error' event: without a listener that crashes the process. connect() and query() reject anyway.
+      client.on('error', () => {});
       try {
         await client.connect();
         await client.query('SELECT 1');
