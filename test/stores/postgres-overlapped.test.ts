@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomArchivePrinter } from '../../src/stores/postgres/archive.ts';
-import { overlappedRestore } from '../../src/stores/postgres/overlapped.ts';
+import { overlappedRestore, type PgRestoreRun } from '../../src/stores/postgres/overlapped.ts';
 import { tempDir } from '../helpers/repo.ts';
 import { freshDatabase, services } from '../services/context.ts';
 import { clientConfig } from '../services/postgres.ts';
@@ -105,14 +105,27 @@ function pgRestoresFor(db: string): string[] {
   return ps.split('\n').filter((l) => l.includes('pg_restore') && l.includes(db));
 }
 
+/**
+ * Starts restoring the archive into a fresh database with the second half of big's block held back, and runs
+ * `check` with a client of that database while the restore is under way.
+ */
+async function withHeldBackRestore(
+  check: (c: pg.Client, s: ReturnType<typeof stoppingSource>, restoring: Promise<PgRestoreRun[]>) => Promise<void>,
+): Promise<void> {
+  const target = await freshDatabase('target');
+  const c = new pg.Client(target.config);
+  await c.connect();
+  try {
+    const s = stoppingSource(big.start + Math.floor((big.end - big.start) / 2));
+    await check(c, s, restoreInto(target.name, s.source));
+  } finally {
+    await c.end();
+  }
+}
+
 describe('overlapped restore of a streaming custom-format archive (real server)', () => {
   it("loads a table's rows while its data block is still arriving", async () => {
-    const target = await freshDatabase('target');
-    const c = new pg.Client(target.config);
-    await c.connect();
-    try {
-      const s = stoppingSource(big.start + Math.floor((big.end - big.start) / 2));
-      const restoring = restoreInto(target.name, s.source);
+    await withHeldBackRestore(async (c, s, restoring) => {
       // Half of big's block is on disk and the rest is held back: its rows are going in already.
       expect(await rowsArriving(c, 'big')).toBeGreaterThan(0);
       s.resume();
@@ -126,27 +139,21 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
       // post-data ran after the rows: big's primary key is there.
       const pk = await c.query("SELECT 1 FROM pg_constraint WHERE conname = 'big_pkey'");
       expect(pk.rowCount).toBe(1);
-    } finally {
-      await c.end();
-    }
+    });
   });
 
   it('an archive that fails mid-block fails the restore, leaves no pg_restore running and no rows of that table', async () => {
-    const target = await freshDatabase('target');
-    const c = new pg.Client(target.config);
-    await c.connect();
-    try {
-      const s = stoppingSource(big.start + Math.floor((big.end - big.start) / 2));
-      const restoring = restoreInto(target.name, s.source);
+    await withHeldBackRestore(async (c, s, restoring) => {
+      const target = (await c.query('SELECT current_database() AS db')).rows[0].db as string;
       const outcome = restoring.then(
         () => 'resolved',
         (e: unknown) => e,
       );
       await rowsArriving(c, 'big');
-      expect(pgRestoresFor(target.name).length).toBeGreaterThan(0);
+      expect(pgRestoresFor(target).length).toBeGreaterThan(0);
       s.fail(new Error('chunk 41 of the archive failed its integrity check'));
       expect(await outcome).toMatchObject({ message: 'chunk 41 of the archive failed its integrity check' });
-      expect(pgRestoresFor(target.name)).toEqual([]);
+      expect(pgRestoresFor(target)).toEqual([]);
       // The server ends the killed COPY's session; until then its rows would not be visible anyway.
       for (let i = 0; i < 100; i++) {
         const others = await c.query(
@@ -156,8 +163,6 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
         await new Promise((r) => setTimeout(r, 50));
       }
       expect((await c.query('SELECT count(*)::int AS n FROM big')).rows[0].n).toBe(0);
-    } finally {
-      await c.end();
-    }
+    });
   });
 });
