@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-463TXZWT.js";
+} from "./chunks/chunk-SIM4OENU.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-56RFWA63.js";
+} from "./chunks/chunk-MATBN3YX.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-MBLDTRQQ.js";
-import "./chunks/chunk-64G3GGOI.js";
+} from "./chunks/chunk-IAP6WSWA.js";
+import "./chunks/chunk-HTYK64WY.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-3S6DE3XO.js";
+} from "./chunks/chunk-34NWXSHW.js";
 import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-4KDCRYRE.js";
+} from "./chunks/chunk-B76IJ7ED.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -56,7 +56,7 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-BBD3RRF4.js";
+} from "./chunks/chunk-W5OHBP4R.js";
 import "./chunks/chunk-UJ4HRMPL.js";
 import "./chunks/chunk-HI5IRQ64.js";
 import "./chunks/chunk-DRSBD567.js";
@@ -1350,7 +1350,7 @@ ${repoEnvHelp}`,
     ...storeFlags,
     force: { type: "boolean", description: "replace a non-empty target (after saving it as a safety snapshot)" },
     jobs: { type: "string", value: "N", description: "parallel restore jobs where the store supports them" },
-    json: { type: "boolean", description: "print {snapshot_id, store, duration_ms, safety_snapshot_id, warnings}" }
+    json: { type: "boolean", description: "print {snapshot_id, store, duration_ms, phases_s, safety_snapshot_id, warnings}" }
   },
   positionals: ["SNAPSHOT"],
   async run({ values, positionals }, io) {

@@ -43,7 +43,8 @@ export interface CommandProcess {
  */
 export async function runOnCommandThread(
   entry: URL,
-  command: (proc: CommandProcess) => Promise<number | undefined>,
+  /** Returns the exit code, or nothing to keep process.exitCode as the command set it (@actions/core does). */
+  command: (proc: CommandProcess) => Promise<number | undefined | void>,
 ): Promise<void> {
   if (isMainThread && process.env.BACKDRILL_COMMAND_THREAD !== '0') {
     process.exitCode = await relay(entry);
@@ -61,7 +62,7 @@ export async function runOnCommandThread(
     interactive: isMainThread ? process.stderr.isTTY === true : data?.interactive === true,
   };
   const code = await command(proc);
-  if (code !== undefined) process.exitCode = code;
+  if (typeof code === 'number') process.exitCode = code;
 }
 
 /** Main thread: runs the entry on a command thread; resolves with its exit code. */

@@ -1,14 +1,14 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-VRLKOBY2.js";
-import "../chunks/chunk-MBLDTRQQ.js";
-import "../chunks/chunk-3S6DE3XO.js";
+} from "../chunks/chunk-X5FBXV25.js";
+import "../chunks/chunk-IAP6WSWA.js";
+import "../chunks/chunk-34NWXSHW.js";
 import "../chunks/chunk-Q43U3EN7.js";
-import "../chunks/chunk-26VX3IUQ.js";
+import "../chunks/chunk-PRCXYDDH.js";
 import {
   runOnCommandThread
-} from "../chunks/chunk-BBD3RRF4.js";
+} from "../chunks/chunk-W5OHBP4R.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
@@ -17,7 +17,4 @@ import "../chunks/chunk-KTEVNYR4.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runOnCommandThread(new URL(import.meta.url), async () => {
-  await run();
-  return void 0;
-});
+await runOnCommandThread(new URL(import.meta.url), run);

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "../chunks/chunk-463TXZWT.js";
-import "../chunks/chunk-64G3GGOI.js";
+} from "../chunks/chunk-SIM4OENU.js";
+import "../chunks/chunk-HTYK64WY.js";
 import {
   Input,
   Output,
@@ -18,7 +18,7 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-26VX3IUQ.js";
+} from "../chunks/chunk-PRCXYDDH.js";
 import {
   RetentionPolicy,
   formatPath,
@@ -26,7 +26,7 @@ import {
   normalizePolicy,
   parseGrace,
   runOnCommandThread
-} from "../chunks/chunk-BBD3RRF4.js";
+} from "../chunks/chunk-W5OHBP4R.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
@@ -96,7 +96,4 @@ async function run() {
 }
 
 // src/actions/entry/prune.ts
-await runOnCommandThread(new URL(import.meta.url), async () => {
-  await run();
-  return void 0;
-});
+await runOnCommandThread(new URL(import.meta.url), run);

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-56RFWA63.js";
+} from "../chunks/chunk-MATBN3YX.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-VRLKOBY2.js";
-import "../chunks/chunk-MBLDTRQQ.js";
-import "../chunks/chunk-64G3GGOI.js";
-import "../chunks/chunk-3S6DE3XO.js";
+} from "../chunks/chunk-X5FBXV25.js";
+import "../chunks/chunk-IAP6WSWA.js";
+import "../chunks/chunk-HTYK64WY.js";
+import "../chunks/chunk-34NWXSHW.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -26,12 +26,12 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-26VX3IUQ.js";
+} from "../chunks/chunk-PRCXYDDH.js";
 import {
   ProviderName,
   renderMarkdown,
   runOnCommandThread
-} from "../chunks/chunk-BBD3RRF4.js";
+} from "../chunks/chunk-W5OHBP4R.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
@@ -113,7 +113,4 @@ ${report.failures.slice(0, 10).join("\n")}`
 }
 
 // src/actions/entry/restore-drill.ts
-await runOnCommandThread(new URL(import.meta.url), async () => {
-  await run();
-  return void 0;
-});
+await runOnCommandThread(new URL(import.meta.url), run);

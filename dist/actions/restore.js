@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-3S6DE3XO.js";
+} from "../chunks/chunk-34NWXSHW.js";
 import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
@@ -17,11 +17,11 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-26VX3IUQ.js";
+} from "../chunks/chunk-PRCXYDDH.js";
 import {
   redactLocation,
   runOnCommandThread
-} from "../chunks/chunk-BBD3RRF4.js";
+} from "../chunks/chunk-W5OHBP4R.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
@@ -88,7 +88,4 @@ async function run() {
 }
 
 // src/actions/entry/restore.ts
-await runOnCommandThread(new URL(import.meta.url), async () => {
-  await run();
-  return void 0;
-});
+await runOnCommandThread(new URL(import.meta.url), run);

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-4KDCRYRE.js";
+} from "../chunks/chunk-B76IJ7ED.js";
 import {
   Input,
   Output,
@@ -17,11 +17,11 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-26VX3IUQ.js";
+} from "../chunks/chunk-PRCXYDDH.js";
 import {
   runOnCommandThread,
   withLock
-} from "../chunks/chunk-BBD3RRF4.js";
+} from "../chunks/chunk-W5OHBP4R.js";
 import "../chunks/chunk-UJ4HRMPL.js";
 import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
@@ -86,7 +86,4 @@ async function run() {
 }
 
 // src/actions/entry/verify.ts
-await runOnCommandThread(new URL(import.meta.url), async () => {
-  await run();
-  return void 0;
-});
+await runOnCommandThread(new URL(import.meta.url), run);

@@ -32,10 +32,7 @@ describe('published actions match src/actions/names.ts', () => {
       expect(code).toEqual([
         "import { runOnCommandThread } from '../../command-thread.ts';",
         `import { run } from '../${name}.ts';`,
-        'await runOnCommandThread(new URL(import.meta.url), async () => {',
-        '  await run();',
-        '  return undefined;',
-        '});',
+        'await runOnCommandThread(new URL(import.meta.url), run);',
       ]);
     }
   });
