@@ -1350,7 +1350,10 @@ ${repoEnvHelp}`,
     ...storeFlags,
     force: { type: "boolean", description: "replace a non-empty target (after saving it as a safety snapshot)" },
     jobs: { type: "string", value: "N", description: "parallel restore jobs where the store supports them" },
-    json: { type: "boolean", description: "print {snapshot_id, store, duration_ms, phases_s, safety_snapshot_id, warnings}" }
+    json: {
+      type: "boolean",
+      description: "print {snapshot_id, store, duration_ms, phases_s, safety_snapshot_id, warnings}"
+    }
   },
   positionals: ["SNAPSHOT"],
   async run({ values, positionals }, io) {

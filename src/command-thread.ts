@@ -43,8 +43,8 @@ export interface CommandProcess {
  */
 export async function runOnCommandThread(
   entry: URL,
-  /** Returns the exit code, or nothing to keep process.exitCode as the command set it (@actions/core does). */
-  command: (proc: CommandProcess) => Promise<number | undefined | void>,
+  /** Resolves with the exit code, or with anything else to keep process.exitCode as the command set it. */
+  command: (proc: CommandProcess) => Promise<unknown>,
 ): Promise<void> {
   if (isMainThread && process.env.BACKDRILL_COMMAND_THREAD !== '0') {
     process.exitCode = await relay(entry);
