@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-SIM4OENU.js";
+} from "./chunks/chunk-XHECP7B5.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-MATBN3YX.js";
+} from "./chunks/chunk-EZN42RDP.js";
 import "./chunks/chunk-3XL634WL.js";
-import "./chunks/chunk-AWV2AHQ3.js";
+import "./chunks/chunk-GKEUO44F.js";
 import {
   backupSet
-} from "./chunks/chunk-IAP6WSWA.js";
-import "./chunks/chunk-HTYK64WY.js";
+} from "./chunks/chunk-DWFBEM7N.js";
+import "./chunks/chunk-5AYN4NOC.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-34NWXSHW.js";
-import "./chunks/chunk-Q43U3EN7.js";
+} from "./chunks/chunk-4VF5HERX.js";
+import "./chunks/chunk-XZBAV3YV.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-B76IJ7ED.js";
+} from "./chunks/chunk-U5I6DXVC.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -56,9 +56,9 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-W5OHBP4R.js";
-import "./chunks/chunk-UJ4HRMPL.js";
-import "./chunks/chunk-HI5IRQ64.js";
+} from "./chunks/chunk-XB6YRL7X.js";
+import "./chunks/chunk-6TID4OO3.js";
+import "./chunks/chunk-HVWSNP3H.js";
 import "./chunks/chunk-DRSBD567.js";
 import "./chunks/chunk-JWLGMJSM.js";
 import {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cliEnv, newLocation } from './helpers/repo.ts';
 
 const BIN = new URL('../bin/backdrill.js', import.meta.url).pathname;
+const ENTRY = new URL('./fixtures/command-entry.ts', import.meta.url).pathname;
 
 function start(args: string[], env: NodeJS.ProcessEnv) {
   const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -65,4 +66,47 @@ describe('the command thread of the bundle', () => {
       expect(JSON.parse(list.out().stdout)).toEqual([]);
     }, 60_000);
   }
+});
+
+describe('the malloc tunables of a command (Linux)', () => {
+  /** Runs the fixture entry; what it saw of its process. */
+  async function seen(env: NodeJS.ProcessEnv) {
+    const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+    child.stdin.end();
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { code, spawnedPid: child.pid, ...(JSON.parse(stdout) as Record<string, unknown>) };
+  }
+
+  it('re-executes the same process once with them, and keeps them from the programs it starts', async () => {
+    const s = await seen({});
+    expect(s.code).toBe(3); // the command's exit code
+    expect(s.pid).toBe(s.spawnedPid); // the same process (execve), not a child of it
+    expect(s.reexecuted).toBe(true);
+    // glibc cuts the variable at its first ':' once it has read it; the whole value is MALLOC_TUNABLES.
+    expect(s.startedWith).toMatch(/^GLIBC_TUNABLES=glibc\.malloc\.arena_max=2/);
+    expect(s.env).toBeNull();
+    expect(s.child).toBe('unset');
+  });
+
+  it("keeps the user's own GLIBC_TUNABLES for the programs it starts", async () => {
+    const s = await seen({ GLIBC_TUNABLES: 'glibc.rtld.optional_static_tls=1024' });
+    expect(s.reexecuted).toBe(true);
+    expect(s.env).toBe('glibc.rtld.optional_static_tls=1024');
+    expect(s.child).toBe('glibc.rtld.optional_static_tls=1024');
+  });
+
+  it('leaves malloc alone when the user tuned it, or with BACKDRILL_MALLOC_TUNABLES=0', async () => {
+    const mine = await seen({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' });
+    expect(mine.reexecuted).toBe(false);
+    expect(mine.startedWith).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=4');
+    expect((await seen({ MALLOC_ARENA_MAX: '4' })).reexecuted).toBe(false);
+    const off = await seen({ BACKDRILL_MALLOC_TUNABLES: '0' });
+    expect(off.reexecuted).toBe(false);
+    expect(off.startedWith).toBeNull();
+    expect(off.code).toBe(3);
+  });
 });

@@ -1,16 +1,16 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-X5FBXV25.js";
-import "../chunks/chunk-IAP6WSWA.js";
-import "../chunks/chunk-34NWXSHW.js";
-import "../chunks/chunk-Q43U3EN7.js";
-import "../chunks/chunk-PRCXYDDH.js";
+} from "../chunks/chunk-7ZGX7MKA.js";
+import "../chunks/chunk-DWFBEM7N.js";
+import "../chunks/chunk-4VF5HERX.js";
+import "../chunks/chunk-XZBAV3YV.js";
+import "../chunks/chunk-MQ72XIWK.js";
 import {
   runOnCommandThread
-} from "../chunks/chunk-W5OHBP4R.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-XB6YRL7X.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import "../chunks/chunk-KTEVNYR4.js";

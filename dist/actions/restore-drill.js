@@ -2,16 +2,16 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-MATBN3YX.js";
+} from "../chunks/chunk-EZN42RDP.js";
 import "../chunks/chunk-3XL634WL.js";
-import "../chunks/chunk-AWV2AHQ3.js";
+import "../chunks/chunk-GKEUO44F.js";
 import {
   SET_ID
-} from "../chunks/chunk-X5FBXV25.js";
-import "../chunks/chunk-IAP6WSWA.js";
-import "../chunks/chunk-HTYK64WY.js";
-import "../chunks/chunk-34NWXSHW.js";
-import "../chunks/chunk-Q43U3EN7.js";
+} from "../chunks/chunk-7ZGX7MKA.js";
+import "../chunks/chunk-DWFBEM7N.js";
+import "../chunks/chunk-5AYN4NOC.js";
+import "../chunks/chunk-4VF5HERX.js";
+import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,
   Output,
@@ -26,14 +26,14 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-PRCXYDDH.js";
+} from "../chunks/chunk-MQ72XIWK.js";
 import {
   ProviderName,
   renderMarkdown,
   runOnCommandThread
-} from "../chunks/chunk-W5OHBP4R.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-XB6YRL7X.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import {

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-34NWXSHW.js";
-import "../chunks/chunk-Q43U3EN7.js";
+} from "../chunks/chunk-4VF5HERX.js";
+import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,
   Output,
@@ -17,13 +17,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-PRCXYDDH.js";
+} from "../chunks/chunk-MQ72XIWK.js";
 import {
   redactLocation,
   runOnCommandThread
-} from "../chunks/chunk-W5OHBP4R.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-XB6YRL7X.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import {

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-B76IJ7ED.js";
+} from "../chunks/chunk-U5I6DXVC.js";
 import {
   Input,
   Output,
@@ -17,13 +17,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-PRCXYDDH.js";
+} from "../chunks/chunk-MQ72XIWK.js";
 import {
   runOnCommandThread,
   withLock
-} from "../chunks/chunk-W5OHBP4R.js";
-import "../chunks/chunk-UJ4HRMPL.js";
-import "../chunks/chunk-HI5IRQ64.js";
+} from "../chunks/chunk-XB6YRL7X.js";
+import "../chunks/chunk-6TID4OO3.js";
+import "../chunks/chunk-HVWSNP3H.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import {
