@@ -1,6 +1,6 @@
 // One measured operation of the Neo4j benchmark, bundled by bench/neo4j.mjs (no TypeScript loader in the measured
 // process) and run by bench/neo4j-bench.ts under GNU time: prints one JSON line with its result and duration.
-import { appendFileSync, realpathSync } from 'node:fs';
+import { appendFileSync, readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import neo4j from 'neo4j-driver';
@@ -25,6 +25,42 @@ async function openRepo(location: string): Promise<Repository> {
   return Repository.open(openBackend(location), { password: BENCH_PASSWORD });
 }
 
+/**
+ * Resident MiB of the process's mappings by kind (/proc/self/smaps): glibc's thread arenas (64 MiB reservations),
+ * the main arena ([heap]), other anonymous memory (V8 heap pages of every thread, large buffers), files (code).
+ */
+function residentByKind(): Record<string, number> {
+  const out: Record<string, number> = { arenas: 0, brk: 0, anon: 0, files: 0 };
+  const HEAP_MAX = 64 << 20;
+  // A thread arena's heap is a 64 MiB-aligned reservation: a read-write part, then the unused rest (---p).
+  const maps: Array<{ start: number; end: number; perms: string; name: string; rss: number }> = [];
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m)
+      maps.push({
+        start: Number.parseInt(m[1]!, 16),
+        end: Number.parseInt(m[2]!, 16),
+        perms: m[3]!,
+        name: m[4]!,
+        rss: 0,
+      });
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss && maps.length > 0) maps.at(-1)!.rss = Number(rss[1]) / 1024;
+  }
+  maps.forEach((x, i) => {
+    const next = maps[i + 1];
+    const arena =
+      x.name === '' &&
+      x.start % HEAP_MAX === 0 &&
+      (x.end - x.start === HEAP_MAX ||
+        (next?.start === x.end && next.perms.startsWith('---') && next.end - x.start === HEAP_MAX));
+    const kind = x.name === '[heap]' ? 'brk' : x.name.startsWith('/') ? 'files' : arena ? 'arenas' : 'anon';
+    out[kind]! += x.rss;
+  });
+  for (const k of Object.keys(out)) out[k] = Math.round(out[k]!);
+  return out;
+}
+
 /** BENCH_MEMTRACE=FILE: appends the process's memory use every second (which part grows, for the RSS target). */
 function traceMemory(file: string, op: string): void {
   const timer = setInterval(() => {
@@ -35,7 +71,7 @@ function traceMemory(file: string, op: string): void {
     const mib = (n: number) => Math.round(n / 1048576);
     appendFileSync(
       file,
-      `${JSON.stringify({ op, t: Math.round(process.uptime()), rss: mib(m.rss), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), spaces })}\n`,
+      `${JSON.stringify({ op, t: Math.round(process.uptime()), rss: mib(m.rss), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers), spaces, resident: residentByKind() })}\n`,
     );
   }, 1000);
   timer.unref();
