@@ -5,12 +5,12 @@ import {
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-EZN42RDP.js";
+} from "./chunks/chunk-EOL3Q2JM.js";
 import "./chunks/chunk-3XL634WL.js";
 import "./chunks/chunk-GKEUO44F.js";
 import {
   backupSet
-} from "./chunks/chunk-DWFBEM7N.js";
+} from "./chunks/chunk-NGSPKULI.js";
 import "./chunks/chunk-5AYN4NOC.js";
 import {
   backupStreams,
@@ -18,7 +18,7 @@ import {
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-4VF5HERX.js";
+} from "./chunks/chunk-4AFI7HOT.js";
 import "./chunks/chunk-XZBAV3YV.js";
 import {
   parseSubset,

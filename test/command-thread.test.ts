@@ -78,7 +78,14 @@ describe('the malloc tunables of a command (Linux)', () => {
       stdout += d.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { code, spawnedPid: child.pid, ...(JSON.parse(stdout) as Record<string, unknown>) };
+    const saw = JSON.parse(stdout) as {
+      pid: number;
+      reexecuted: boolean;
+      startedWith: string | null;
+      env: string | null;
+      child: string;
+    };
+    return { code, spawnedPid: child.pid, ...saw };
   }
 
   it('re-executes the same process once with them, and keeps them from the programs it starts', async () => {

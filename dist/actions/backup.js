@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   run
-} from "../chunks/chunk-7ZGX7MKA.js";
-import "../chunks/chunk-DWFBEM7N.js";
-import "../chunks/chunk-4VF5HERX.js";
+} from "../chunks/chunk-BQX2EI5L.js";
+import "../chunks/chunk-NGSPKULI.js";
+import "../chunks/chunk-4AFI7HOT.js";
 import "../chunks/chunk-XZBAV3YV.js";
 import "../chunks/chunk-MQ72XIWK.js";
 import {

@@ -2,15 +2,15 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-EZN42RDP.js";
+} from "../chunks/chunk-EOL3Q2JM.js";
 import "../chunks/chunk-3XL634WL.js";
 import "../chunks/chunk-GKEUO44F.js";
 import {
   SET_ID
-} from "../chunks/chunk-7ZGX7MKA.js";
-import "../chunks/chunk-DWFBEM7N.js";
+} from "../chunks/chunk-BQX2EI5L.js";
+import "../chunks/chunk-NGSPKULI.js";
 import "../chunks/chunk-5AYN4NOC.js";
-import "../chunks/chunk-4VF5HERX.js";
+import "../chunks/chunk-4AFI7HOT.js";
 import "../chunks/chunk-XZBAV3YV.js";
 import {
   Input,

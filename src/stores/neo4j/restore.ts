@@ -1,7 +1,7 @@
 // Logical restore of one database into an empty one: nodes in batched UNWIND writes (grouped by label set, several
 // transactions in flight), each batch returning the new nodes' element ids into a temporary mapping held in this
 // process (export ref -> element id; 16 bytes a node); relationships in batches that find their endpoints through
-// it (an element id seek, the cheapest lookup there is); then the user's indexes and constraints, created on the
+// it (an element id seek, the cheapest lookup there is), transactions in flight on disjoint nodes; then the user's indexes and constraints, created on the
 // loaded data (bulk population is faster than upkeep row by row, and a uniqueness constraint created last also
 // proves the data satisfies it). Nothing temporary is ever written to the database, so nothing must be removed.
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
@@ -23,7 +23,7 @@ export interface LogicalRestoreInput {
   to: string;
   source: ArtifactSource;
   batchSize: number;
-  /** Node write transactions in flight at once (relationships: one, plus the next batch being prepared). */
+  /** Write transactions in flight at once (relationship batches on disjoint nodes), plus the batch being prepared. */
   jobs: number;
   signal?: AbortSignal;
 }
@@ -164,8 +164,15 @@ class Writer {
     private readonly limit: number,
   ) {}
 
-  /** Starts a write transaction; `done` runs with its result once it has committed (never for a retried attempt). */
-  async submit<T>(work: (tx: ManagedTransaction) => Promise<T>, done?: (result: T) => void): Promise<void> {
+  /**
+   * Starts a write transaction; `done` runs with its result once it has committed (never for a retried attempt),
+   * `settled` once it has ended either way.
+   */
+  async submit<T>(
+    work: (tx: ManagedTransaction) => Promise<T>,
+    done?: (result: T) => void,
+    settled?: () => void,
+  ): Promise<void> {
     while (this.inFlight.size >= this.limit && this.failure === undefined) await Promise.race(this.inFlight);
     if (this.failure !== undefined) throw this.failure;
     const session = this.driver.session({ database: this.database });
@@ -176,6 +183,7 @@ class Writer {
         this.failure ??= err;
       })
       .finally(async () => {
+        settled?.();
         this.inFlight.delete(p);
         await session.close();
       });
@@ -294,17 +302,25 @@ async function loadNodes(input: LogicalRestoreInput, ids: IdMap): Promise<number
 
 async function loadRelationships(input: LogicalRestoreInput, ids: IdMap, failures: string[]): Promise<number> {
   const name = artifacts.relationships(input.from);
-  // One transaction at a time (the next batch is prepared meanwhile): concurrent relationship writes lock the same
-  // nodes in different orders and deadlock, and measured no faster here.
-  const writer = new Writer(input.driver, input.to, 1);
+  // Up to `jobs` transactions at once, on disjoint sets of nodes: creating a relationship locks both of its nodes,
+  // and transactions that share nodes lock them in different orders and deadlock (retried, but the work is lost).
+  // A batch takes no row with a node in a batch whose transaction is running; such rows wait for a later batch.
+  const writer = new Writer(input.driver, input.to, Math.max(1, input.jobs));
   const queries = new Map<string, string>();
   type Row = { s: string; e: string; p: Record<string, unknown> };
-  let batch = newBatch<Row[]>();
+  type Waiting = { type: string; row: Row; bytes: number };
+  type RelBatch = Batch<Row[]> & { nodes: Set<string> };
+  const newRelBatch = (): RelBatch => ({ ...newBatch<Row[]>(), nodes: new Set() });
+  let batch = newRelBatch();
+  /** The nodes of each batch whose transaction has not ended. */
+  const running = new Set<Set<string>>();
+  /** Rows that share a node with a running batch, in the order they came. */
+  let waiting: Waiting[] = [];
   let created = 0;
   let lineNo = 0;
   const unmatched = new Map<string, number>();
   const miss = (type: string, n: number) => unmatched.set(type, (unmatched.get(type) ?? 0) + n);
-  const flush = async (b: Batch<Row[]>) => {
+  const flush = async (b: RelBatch) => {
     const groups = [...b.groups].map(([type, rows]) => {
       let q = queries.get(type);
       if (!q) {
@@ -315,6 +331,7 @@ async function loadRelationships(input: LogicalRestoreInput, ids: IdMap, failure
       }
       return { type, q, rows };
     });
+    running.add(b.nodes);
     await writer.submit(
       async (tx) => {
         const counts: number[] = [];
@@ -328,7 +345,37 @@ async function loadRelationships(input: LogicalRestoreInput, ids: IdMap, failure
           if (got !== g.rows.length) miss(g.type, g.rows.length - got);
         });
       },
+      () => running.delete(b.nodes),
     );
+  };
+  const full = () => batch.rows >= input.batchSize || batch.bytes >= BATCH_BYTES;
+  /** Adds a row to the batch; false when one of its nodes is in a running batch. */
+  const place = ({ type, row, bytes }: Waiting): boolean => {
+    for (const n of running) if (n.has(row.s) || n.has(row.e)) return false;
+    let rows = batch.groups.get(type);
+    if (!rows) {
+      rows = [];
+      batch.groups.set(type, rows);
+    }
+    rows.push(row);
+    batch.nodes.add(row.s);
+    batch.nodes.add(row.e);
+    batch.rows++;
+    batch.bytes += bytes;
+    return true;
+  };
+  /** Moves the waiting rows that no longer share a node with a running batch into the batch (until it is full). */
+  const fill = () => {
+    const still: Waiting[] = [];
+    for (const w of waiting) if (full() || !place(w)) still.push(w);
+    waiting = still;
+  };
+  /** Submits the batch and starts the next one with the rows that waited. */
+  const next = async () => {
+    const b = batch;
+    batch = newRelBatch();
+    await flush(b);
+    fill();
   };
   try {
     for await (const lines of lineGroups(input.source.open(name, { releaseConsumed: true }))) {
@@ -345,22 +392,25 @@ async function loadRelationships(input: LogicalRestoreInput, ids: IdMap, failure
           miss(o.t, 1);
           continue;
         }
-        let rows = batch.groups.get(o.t);
-        if (!rows) {
-          rows = [];
-          batch.groups.set(o.t, rows);
+        const w = { type: o.t, row: { s: start, e: end, p: decodeProps(o.p) }, bytes: line.length };
+        if (!place(w)) waiting.push(w);
+        if (waiting.length >= input.batchSize) {
+          // Rows keep meeting busy nodes (a node in most relationships) and must not pile up: once every running
+          // transaction has ended, they fit.
+          await writer.drain();
+          fill();
         }
-        rows.push({ s: start, e: end, p: decodeProps(o.p) });
-        batch.rows++;
-        batch.bytes += line.length;
-        if (batch.rows >= input.batchSize || batch.bytes >= BATCH_BYTES) {
-          const full = batch;
-          batch = newBatch();
-          await flush(full);
-        }
+        if (full()) await next();
       }
     }
-    if (batch.rows > 0) await flush(batch);
+    while (batch.rows > 0 || waiting.length > 0) {
+      if (batch.rows === 0) {
+        // Only rows that waited are left: once every transaction has ended, they all fit.
+        await writer.drain();
+        fill();
+      }
+      await next();
+    }
     await writer.drain();
   } catch (err) {
     await writer.abandon();
