@@ -1,9 +1,10 @@
 // Logical restore of one database into an empty one: nodes in batched UNWIND writes (grouped by label set, several
 // transactions in flight), each batch returning the new nodes' element ids into a temporary mapping held in this
 // process (export ref -> element id; 16 bytes a node); relationships in batches that find their endpoints through
-// it (an element id seek, the cheapest lookup there is), transactions in flight on disjoint nodes; then the user's indexes and constraints, created on the
-// loaded data (bulk population is faster than upkeep row by row, and a uniqueness constraint created last also
-// proves the data satisfies it). Nothing temporary is ever written to the database, so nothing must be removed.
+// it (an element id seek, the cheapest lookup there is), several transactions in flight on disjoint nodes; then the
+// user's indexes and constraints, created on the loaded data (bulk population is faster than upkeep row by row, and
+// a uniqueness constraint created last also proves the data satisfies it). Nothing temporary is ever written to the
+// database, so nothing must be removed.
 import type { Driver, ManagedTransaction } from 'neo4j-driver';
 import { BackdrillError } from '../../errors.ts';
 import type { ArtifactSource } from '../types.ts';
