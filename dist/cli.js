@@ -1,29 +1,29 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runRetention
-} from "./chunks/chunk-XHECP7B5.js";
+} from "./chunks/chunk-BDABXK2S.js";
 import {
   loadChecks,
   runDrill
-} from "./chunks/chunk-EOL3Q2JM.js";
+} from "./chunks/chunk-AXZKYC63.js";
 import "./chunks/chunk-3XL634WL.js";
-import "./chunks/chunk-GKEUO44F.js";
+import "./chunks/chunk-AWV2AHQ3.js";
 import {
   backupSet
-} from "./chunks/chunk-NGSPKULI.js";
-import "./chunks/chunk-5AYN4NOC.js";
+} from "./chunks/chunk-G53VE5GH.js";
+import "./chunks/chunk-LRNUGEPH.js";
 import {
   backupStreams,
   compareStore,
   findArtifact,
   readArtifact,
   restoreStore
-} from "./chunks/chunk-4AFI7HOT.js";
-import "./chunks/chunk-XZBAV3YV.js";
+} from "./chunks/chunk-NL6LVGTK.js";
+import "./chunks/chunk-Q43U3EN7.js";
 import {
   parseSubset,
   verifyRepository
-} from "./chunks/chunk-U5I6DXVC.js";
+} from "./chunks/chunk-SL777F45.js";
 import {
   DEFAULT_GRACE_MS,
   HEX64,
@@ -56,9 +56,9 @@ import {
   unlock,
   unwrapKeyFile,
   withLock
-} from "./chunks/chunk-XB6YRL7X.js";
-import "./chunks/chunk-6TID4OO3.js";
-import "./chunks/chunk-HVWSNP3H.js";
+} from "./chunks/chunk-SWXFE2HN.js";
+import "./chunks/chunk-UJ4HRMPL.js";
+import "./chunks/chunk-HI5IRQ64.js";
 import "./chunks/chunk-DRSBD567.js";
 import "./chunks/chunk-JWLGMJSM.js";
 import {

@@ -2,16 +2,16 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   loadChecks,
   runDrill
-} from "../chunks/chunk-EOL3Q2JM.js";
+} from "../chunks/chunk-AXZKYC63.js";
 import "../chunks/chunk-3XL634WL.js";
-import "../chunks/chunk-GKEUO44F.js";
+import "../chunks/chunk-AWV2AHQ3.js";
 import {
   SET_ID
-} from "../chunks/chunk-BQX2EI5L.js";
-import "../chunks/chunk-NGSPKULI.js";
-import "../chunks/chunk-5AYN4NOC.js";
-import "../chunks/chunk-4AFI7HOT.js";
-import "../chunks/chunk-XZBAV3YV.js";
+} from "../chunks/chunk-YKN2Q7M3.js";
+import "../chunks/chunk-G53VE5GH.js";
+import "../chunks/chunk-LRNUGEPH.js";
+import "../chunks/chunk-NL6LVGTK.js";
+import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
   Output,
@@ -26,14 +26,14 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-MQ72XIWK.js";
+} from "../chunks/chunk-ZJKHPXKN.js";
 import {
   ProviderName,
   renderMarkdown,
   runOnCommandThread
-} from "../chunks/chunk-XB6YRL7X.js";
-import "../chunks/chunk-6TID4OO3.js";
-import "../chunks/chunk-HVWSNP3H.js";
+} from "../chunks/chunk-SWXFE2HN.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import {

@@ -1,8 +1,8 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   restoreStore
-} from "../chunks/chunk-4AFI7HOT.js";
-import "../chunks/chunk-XZBAV3YV.js";
+} from "../chunks/chunk-NL6LVGTK.js";
+import "../chunks/chunk-Q43U3EN7.js";
 import {
   Input,
   Output,
@@ -17,13 +17,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-MQ72XIWK.js";
+} from "../chunks/chunk-ZJKHPXKN.js";
 import {
   redactLocation,
   runOnCommandThread
-} from "../chunks/chunk-XB6YRL7X.js";
-import "../chunks/chunk-6TID4OO3.js";
-import "../chunks/chunk-HVWSNP3H.js";
+} from "../chunks/chunk-SWXFE2HN.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import {

@@ -2,7 +2,7 @@ import { createRequire as __bdCreateRequire } from 'node:module'; import { fileU
 import {
   parseSubset,
   verifyRepository
-} from "../chunks/chunk-U5I6DXVC.js";
+} from "../chunks/chunk-SL777F45.js";
 import {
   Input,
   Output,
@@ -17,13 +17,13 @@ import {
   withRepo,
   writeReport,
   writeSummary
-} from "../chunks/chunk-MQ72XIWK.js";
+} from "../chunks/chunk-ZJKHPXKN.js";
 import {
   runOnCommandThread,
   withLock
-} from "../chunks/chunk-XB6YRL7X.js";
-import "../chunks/chunk-6TID4OO3.js";
-import "../chunks/chunk-HVWSNP3H.js";
+} from "../chunks/chunk-SWXFE2HN.js";
+import "../chunks/chunk-UJ4HRMPL.js";
+import "../chunks/chunk-HI5IRQ64.js";
 import "../chunks/chunk-DRSBD567.js";
 import "../chunks/chunk-JWLGMJSM.js";
 import {
