@@ -31,8 +31,7 @@ describe('published actions match src/actions/names.ts', () => {
         .filter((l) => l.trim() !== '' && !l.startsWith('//'));
       expect(code).toEqual([
         "import { runOnCommandThread } from '../../command-thread.ts';",
-        `import { run } from '../${name}.ts';`,
-        'await runOnCommandThread(new URL(import.meta.url), run);',
+        `await runOnCommandThread(new URL(import.meta.url), async () => (await import('../${name}.ts')).run());`,
       ]);
     }
   });
