@@ -1,7 +1,7 @@
 // PostgreSQL store against the real server: exact round trips, named differences after damage, loud partial
 // restores, and consistency under concurrent writes.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -322,6 +322,32 @@ describe('PostgreSQL bad input', () => {
     writeFileSync(join(dir, 'bin', 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n');
     chmodSync(join(dir, 'bin', 'pg_dump'), 0o755);
     expect(() => findBinaries(15, 'app', join(dir, 'bin'))).toThrow(/PostgreSQL 9, older than the server \(15\)/);
+  });
+
+  it('finds the pg_dump matching the server on PATH, running each distinct pg_dump at most once', () => {
+    const dir = tempDir();
+    const log = join(dir, 'runs.log');
+    const fake = (name: string, major: number) => {
+      mkdirSync(join(dir, name));
+      const file = join(dir, name, 'pg_dump');
+      writeFileSync(file, `#!/bin/sh\necho ${name} >> '${log}'\necho "pg_dump (PostgreSQL) ${major}.1"\n`);
+      chmodSync(file, 0o755);
+    };
+    fake('newer', 91);
+    fake('exact', 90);
+    fake('later', 90);
+    symlinkSync(join(dir, 'newer'), join(dir, 'newer-again'));
+    const saved = process.env.PATH;
+    // No server here is major 90: the installed versions are tried first, then PATH in order.
+    process.env.PATH = ['newer', 'newer-again', 'exact', 'later'].map((d) => join(dir, d)).join(':');
+    try {
+      expect(findBinaries(90, 'app').dir).toBe(join(dir, 'exact'));
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).toEqual(['newer', 'exact']);
+      // Nothing matches 89 exactly: the oldest newer one is taken.
+      expect(findBinaries(89, 'app').major).toBe(90);
+    } finally {
+      process.env.PATH = saved;
+    }
   });
 
   it('wrong credentials, an unreachable server and an unknown database name the store and the problem', async () => {

@@ -1,7 +1,7 @@
 // Finding pg_dump / pg_restore / pg_dumpall / psql that can handle the server: the same major version or newer
 // (pg_dump refuses older servers than itself only rarely, but always refuses newer ones).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackdrillError } from '../../errors.ts';
 
@@ -36,14 +36,26 @@ function inDir(dir: string): PgBinaries | undefined {
   };
 }
 
-function candidates(): string[] {
+/** Directories that may hold pg_dump, in order of preference, each pg_dump once (/bin and /usr/bin are often one). */
+function* candidates(): Generator<string> {
   const dirs: string[] = [];
   for (const base of ['/usr/lib/postgresql', '/usr/pgsql']) {
     if (!existsSync(base)) continue;
     for (const v of readdirSync(base).sort((a, b) => Number(b) - Number(a))) dirs.push(join(base, v, 'bin'));
   }
   for (const p of (process.env.PATH ?? '').split(':')) if (p) dirs.push(p);
-  return dirs;
+  const seen = new Set<string>();
+  for (const dir of dirs) {
+    let real: string;
+    try {
+      real = realpathSync(join(dir, 'pg_dump'));
+    } catch {
+      continue;
+    }
+    if (seen.has(real)) continue;
+    seen.add(real);
+    yield dir;
+  }
 }
 
 /**
@@ -61,11 +73,14 @@ export function findBinaries(serverMajor: number, store: string, binDir?: string
     if (b.major < serverMajor) throw tooOld(store, b, serverMajor);
     return b;
   }
-  const found = candidates()
-    .map(inDir)
-    .filter((b): b is PgBinaries => b !== undefined);
-  const exact = found.find((b) => b.major === serverMajor);
-  if (exact) return exact;
+  // Each candidate runs `pg_dump --version` (Debian's pg_wrapper is a Perl script: 0.1 s a run), so the search
+  // stops at the first exact match.
+  const found: PgBinaries[] = [];
+  for (const dir of candidates()) {
+    const b = inDir(dir);
+    if (b?.major === serverMajor) return b;
+    if (b) found.push(b);
+  }
   const newer = found.filter((b) => b.major > serverMajor).sort((a, b) => a.major - b.major)[0];
   if (newer) return newer;
   const older = found.sort((a, b) => b.major - a.major)[0];
