@@ -4,6 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 
 export interface CliIO {
   stdin: Readable;
+  /** stdin reads a file descriptor: each buffer it yields is fresh, and `backup --stdin` frees it once chunked. */
+  stdinDisposable?: boolean;
   stdout: Writable;
   stderr: Writable;
   env: NodeJS.ProcessEnv;

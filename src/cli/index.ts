@@ -8,6 +8,7 @@ await runOnCommandThread(new URL(import.meta.url), async (proc) =>
     get stdin() {
       return proc.stdin;
     },
+    stdinDisposable: true,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -19,3 +19,12 @@ export function release(b: Uint8Array): void {
   const ab = b.buffer as Transferable;
   if (ab instanceof ArrayBuffer && ab.byteLength > Buffer.poolSize && !ab.detached) ab.transfer(0);
 }
+
+/**
+ * Frees the memory under `b` now when `b` is the only view of its whole ArrayBuffer, whatever its size (a pipe's
+ * 64 KiB reads are no larger than Node 24's Buffer pool slab; a pooled Buffer never spans a whole slab). Only for
+ * memory nothing else references.
+ */
+export function releaseOwned(b: Uint8Array): void {
+  if (ownsBuffer(b) && !(b.buffer as Transferable).detached) (b.buffer as Transferable).transfer(0);
+}

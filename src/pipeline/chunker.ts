@@ -3,6 +3,7 @@
 // repository's chunk-ID key, so chunk boundaries do not reveal content to someone without the key.
 import { hkdfSync } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { ownsBuffer, releaseOwned } from './buffers.ts';
 
 export interface ChunkerParams {
   min: number;
@@ -36,16 +37,29 @@ function highMask(bits: number): number {
   return bits >= 32 ? -1 : ~((1 << (32 - bits)) - 1) | 0;
 }
 
+export interface ChunkerOptions {
+  /**
+   * The pushed buffers are the chunker's to free once their bytes are in chunks: each one that is the only view of
+   * its memory (a pipe's or a file stream's reads are) is released then. Without it, hundreds of MiB of dead read
+   * buffers wait for the garbage collector, and V8 collects far more often for them (36 full collections in a
+   * PostgreSQL bench backup, against 5 with it).
+   */
+  disposable?: boolean;
+}
+
 export class Chunker {
   private readonly maskS: number;
   private readonly maskL: number;
   private pending: Uint8Array[] = [];
   private pendingLen = 0;
+  /** Pushed buffers whose last bytes are in `pending`: freed with it (disposable input only). */
+  private owners: Uint8Array[] = [];
   private h = 0;
 
   constructor(
     private readonly params: ChunkerParams,
     private readonly gear: Int32Array,
+    private readonly options: ChunkerOptions = {},
   ) {
     checkChunkerParams(params);
     const bits = Math.log2(params.avg);
@@ -55,7 +69,8 @@ export class Chunker {
   }
 
   /** Feeds bytes; returns the chunks completed by them. The caller must not modify `buf` afterwards (it is kept,
-   * not copied, until its chunk completes; node streams hand out fresh buffers). Each chunk owns its whole
+   * not copied, until its chunk completes; node streams hand out fresh buffers), nor read it when the chunker is
+   * `disposable` (it may be freed by then). Each chunk owns its whole
    * ArrayBuffer, referenced nowhere else: the caller may transfer it to a worker or free it (see buffers.ts). */
   push(buf: Uint8Array): Buffer[] {
     const out: Buffer[] = [];
@@ -64,6 +79,7 @@ export class Chunker {
     const maskS = this.maskS;
     const maskL = this.maskL;
     const n = buf.length;
+    const disposable = this.options.disposable === true && ownsBuffer(buf);
     let pos = 0;
     while (pos < n) {
       // Chunk offset of buf[j] is base + j.
@@ -94,11 +110,13 @@ export class Chunker {
         this.h = h;
         this.pending.push(buf.subarray(pos));
         this.pendingLen += n - pos;
-        break;
+        if (disposable) this.owners.push(buf);
+        return out;
       }
       out.push(this.take(buf.subarray(pos, cut)));
       pos = cut;
     }
+    if (disposable) releaseOwned(buf);
     return out;
   }
 
@@ -117,6 +135,8 @@ export class Chunker {
       o += p.length;
     }
     chunk.set(tail, o);
+    for (const b of this.owners) releaseOwned(b);
+    this.owners = [];
     this.pending = [];
     this.pendingLen = 0;
     this.h = 0;

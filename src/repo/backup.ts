@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackdrillError } from '../errors.ts';
 import { release } from '../pipeline/buffers.ts';
-import { type ByteSource, Chunker, chunkStream, gearTable } from '../pipeline/chunker.ts';
+import { type ByteSource, Chunker, type ChunkerOptions, chunkStream, gearTable } from '../pipeline/chunker.ts';
 import { isStorageError } from '../storage/backend.ts';
 import { type Artifact, type ChunkRef, layout, type Snapshot, SnapshotManifest, type SnapshotStats } from './format.ts';
 import { safeUsername } from './keys.ts';
@@ -59,8 +59,11 @@ export class SnapshotWriter {
     return new SnapshotWriter(repo, await repo.chunkIndex(), options);
   }
 
-  /** Reads a whole stream into the repository as one artifact. Rejects (and stores no manifest) on any error. */
-  async addArtifact(name: string, source: ByteSource): Promise<Artifact> {
+  /**
+   * Reads a whole stream into the repository as one artifact. Rejects (and stores no manifest) on any error.
+   * `disposable`: the source's buffers may be freed once read (see ChunkerOptions).
+   */
+  async addArtifact(name: string, source: ByteSource, options: ChunkerOptions = {}): Promise<Artifact> {
     if (this.artifacts.some((a) => a.name === name)) {
       throw new BackdrillError('usage', `artifact "${name}" is already part of this snapshot`);
     }
@@ -71,7 +74,7 @@ export class SnapshotWriter {
     let failure: unknown;
     let size = 0;
 
-    const chunker = new Chunker(this.chunker.params, this.chunker.gear);
+    const chunker = new Chunker(this.chunker.params, this.chunker.gear, options);
     for await (const chunk of chunkStream(source, chunker)) {
       if (failure !== undefined) break;
       if (signal.aborted) throw signal.reason;
@@ -189,7 +192,7 @@ export class SnapshotWriter {
 /** One snapshot from named streams, under a shared lock: what `backup --stdin` and the store adapters run. */
 export async function backupStreams(
   repo: Repository,
-  artifacts: Array<{ name: string; source: ByteSource }>,
+  artifacts: Array<{ name: string; source: ByteSource; disposable?: boolean }>,
   meta: SnapshotMeta,
   options: { waitMs?: number; onProgress?: (p: ProgressInfo) => void; lockTtlMs?: number } = {},
 ): Promise<Snapshot> {
@@ -206,7 +209,7 @@ export async function backupStreams(
         lock,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
-      for (const a of artifacts) await writer.addArtifact(a.name, a.source);
+      for (const a of artifacts) await writer.addArtifact(a.name, a.source, { disposable: a.disposable === true });
       return writer.commit(meta);
     },
   );

@@ -40,7 +40,9 @@ async function snapshotOf(
       lock,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    const result = await run({ add: async (name, source) => void (await writer.addArtifact(name, source)) });
+    const result = await run({
+      add: async (name, source, options) => void (await writer.addArtifact(name, source, options)),
+    });
     const snapshot = await writer.commit({
       store,
       tags,

@@ -8,8 +8,12 @@ import type { Fingerprint } from './fingerprint.ts';
 
 /** Where an adapter writes its artifacts during a backup. */
 export interface ArtifactSink {
-  /** Stores one artifact stream completely; rejects (and no snapshot is written) on any error. */
-  add(name: string, source: ByteSource): Promise<void>;
+  /**
+   * Stores one artifact stream completely; rejects (and no snapshot is written) on any error. `disposable`: each
+   * buffer the source yields is fresh and nothing reads it after the next is asked for (a child's stdout), so the
+   * repository frees it as soon as its bytes are chunked.
+   */
+  add(name: string, source: ByteSource, options?: { disposable?: boolean }): Promise<void>;
 }
 
 /** Where an adapter reads its artifacts during a restore. */

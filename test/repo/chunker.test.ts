@@ -61,6 +61,43 @@ describe('chunker', () => {
     }
   });
 
+  it('disposable: frees each pushed buffer once its bytes are in chunks, and cuts exactly the same chunks', () => {
+    const data = seeded(300_000, 'disposable');
+    const gear = gearTable(seeded(32, 'key-3'));
+    const plain = new Chunker(P, gear);
+    const want = [...plain.push(data), ...plain.finish()].map((b) => Buffer.from(b).toString('base64'));
+    const chunker = new Chunker(P, gear, { disposable: true });
+    const got: string[] = [];
+    const pieces: Buffer[] = [];
+    let consumed = 0;
+    for (let o = 0; o < data.length; o += 10_000) {
+      // Each piece owns its memory (as a pipe's reads do) and is larger than Buffer.poolSize.
+      const piece = Buffer.allocUnsafeSlow(Math.min(10_000, data.length - o));
+      data.copy(piece, 0, o);
+      pieces.push(piece);
+      for (const c of chunker.push(piece)) {
+        got.push(Buffer.from(c).toString('base64'));
+        consumed += c.length;
+      }
+      // A piece is freed exactly when all of its bytes are in completed chunks.
+      let end = 0;
+      for (const p of pieces) {
+        end += 10_000;
+        expect(p.buffer.byteLength === 0).toBe(end <= consumed);
+      }
+    }
+    for (const c of chunker.finish()) got.push(Buffer.from(c).toString('base64'));
+    expect(got).toEqual(want);
+    expect(pieces.every((p) => p.buffer.byteLength === 0)).toBe(true);
+
+    // A view into a larger buffer is never freed: its memory may hold other data.
+    const shared = Buffer.allocUnsafeSlow(50_000);
+    const c2 = new Chunker(P, gear, { disposable: true });
+    c2.push(shared.subarray(0, 20_000));
+    c2.finish();
+    expect(shared.byteLength).toBe(50_000);
+  });
+
   it('an insertion changes only the chunks around it', () => {
     const data = seeded(400_000, 'insert');
     const gear = gearTable(seeded(32, 'key-2'));

@@ -157,7 +157,7 @@ async function backupStdin(values: OptionValues, io: CliIO, tags: string[], wait
     const progress = new Progress(io, 'backup');
     const snap = await backupStreams(
       repo,
-      [{ name, source: io.stdin }],
+      [{ name, source: io.stdin, disposable: io.stdinDisposable === true }],
       { store: { name: store, kind: 'stream' }, tags },
       { waitMs, onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`) },
     );

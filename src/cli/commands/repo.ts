@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.ts';
 import { HEX64, LockRecord, layout, snapshotSize } from '../../repo/format.ts';
 import { parseKeyFile, unwrapKeyFile } from '../../repo/keys.ts';
 import { describeLock, listLocks, unlock } from '../../repo/lock.ts';
-import { Repository } from '../../repo/repository.ts';
+import { DEFAULT_COMPRESSION_LEVEL, Repository } from '../../repo/repository.ts';
 import { parseSubset, verifyRepository } from '../../repo/verify.ts';
 import { listAll } from '../../storage/backend.ts';
 import { openBackend } from '../../storage/index.ts';
@@ -46,7 +46,11 @@ ${repoEnvHelp}`,
   options: {
     ...repoOptions,
     encryption: { type: 'string', value: 'MODE', description: 'aes-256-gcm (default) or none' },
-    'compression-level': { type: 'string', value: 'N', description: 'zstd level 1-22 (default 3)' },
+    'compression-level': {
+      type: 'string',
+      value: 'N',
+      description: `zstd level 1-22 (default ${DEFAULT_COMPRESSION_LEVEL})`,
+    },
     json: { type: 'boolean', description: 'print the result as JSON' },
   },
   positionals: [],

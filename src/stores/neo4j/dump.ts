@@ -125,7 +125,7 @@ export async function dumpDatabase(
   const exited = finished(proc, 'dump', store, database);
   exited.catch(() => {});
   try {
-    await sink.add(name, proc.stdout!);
+    await sink.add(name, proc.stdout!, { disposable: true });
   } catch (err) {
     proc.kill('SIGTERM');
     // The process's own reason (database in use, ...) explains an empty or broken stream better than the sink does.

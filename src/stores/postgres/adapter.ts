@@ -212,7 +212,10 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           ['--globals-only', ...(this.config.rolePasswords ? [] : ['--no-role-passwords'])],
           { env: libpqEnv(this.conn), stdio: ['ignore', 'pipe', 'pipe'] },
         );
-        await Promise.all([sink.add(GLOBALS, proc.stdout!), run(proc, 'pg_dumpall --globals-only')]);
+        await Promise.all([
+          sink.add(GLOBALS, proc.stdout!, { disposable: true }),
+          run(proc, 'pg_dumpall --globals-only'),
+        ]);
       }
       for (const db of databases) {
         const d = await this.backupDatabase(db, server.bins, sink, fingerprint, params, warnings);
@@ -291,7 +294,8 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         exited.catch(() => {});
         const printer = new CustomArchivePrinter(wanted);
         const source = observed(proc.stdout!, (chunk) => guarded(() => printer.push(chunk)));
-        dumpDone = sink.add(dumpArtifact(db), source).then(
+        // pg_dump's stdout hands out a fresh buffer per read, and the printer keeps none of them.
+        dumpDone = sink.add(dumpArtifact(db), source, { disposable: true }).then(
           async () => {
             await exited;
             guarded(() => printer.end());
@@ -320,7 +324,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           for (const f of (await readdir(out)).sort()) {
             const file = printer.file(f);
             const source = observed(createReadStream(join(out, f)), (chunk) => guarded(() => file.push(chunk)));
-            await sink.add(`${dirArtifactPrefix(db)}${f}`, source);
+            await sink.add(`${dirArtifactPrefix(db)}${f}`, source, { disposable: true });
             guarded(() => file.end());
           }
           return printer;
