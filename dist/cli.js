@@ -7,10 +7,11 @@ import "./chunks/chunk-B5MALTEK.js";
 // src/cli/index.ts
 await runOnCommandThread(
   new URL(import.meta.url),
-  async (proc) => (await import("./chunks/main-DK3O6F6I.js")).main(process.argv.slice(2), {
+  async (proc) => (await import("./chunks/main-IARFJIVY.js")).main(process.argv.slice(2), {
     get stdin() {
       return proc.stdin;
     },
+    stdinDisposable: true,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
