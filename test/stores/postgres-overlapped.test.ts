@@ -31,10 +31,7 @@ beforeAll(async () => {
      INSERT INTO big SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 200000) i;`,
   );
   await c.end();
-  // Piped out of pg_dump, as backdrill takes it: no data offsets in the TOC.
-  const env = { ...process.env, PGPASSWORD: info.password };
-  const args = ['-h', info.host, '-p', String(info.port), '-U', info.user, '-Fc', '-Z0', db];
-  dump = (await exec(join(info.binDir, 'pg_dump'), args, { env, encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
+  dump = await pgDump(db);
   const printer = new CustomArchivePrinter(() => false, {
     block: (e, start, end) => {
       if (e.tag === 'big') big = { start, end };
@@ -45,22 +42,30 @@ beforeAll(async () => {
   expect(big.end - big.start).toBeGreaterThan(20 * PIECE);
 });
 
+/** Piped out of pg_dump, as backdrill takes it: no data offsets in the TOC. */
+async function pgDump(db: string): Promise<Buffer> {
+  const info = services().postgres;
+  const env = { ...process.env, PGPASSWORD: info.password };
+  const args = ['-h', info.host, '-p', String(info.port), '-U', info.user, '-Fc', '-Z0', db];
+  return (await exec(join(info.binDir, 'pg_dump'), args, { env, encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
+}
+
 /** The archive in pieces, stopping at `at` until resume() (go on) or fail() (the source throws). */
-function stoppingSource(at: number) {
+function stoppingSource(at: number, archive: Buffer = dump) {
   let go!: (fail?: Error) => void;
   const gate = new Promise<Error | undefined>((resolve) => {
     go = resolve;
   });
   async function* source(): AsyncGenerator<Uint8Array> {
-    for (let o = 0; o < dump.length; o += PIECE) {
-      const end = Math.min(o + PIECE, dump.length);
+    for (let o = 0; o < archive.length; o += PIECE) {
+      const end = Math.min(o + PIECE, archive.length);
       if (o < at && at <= end) {
-        yield dump.subarray(o, at);
+        yield archive.subarray(o, at);
         const err = await gate;
         if (err) throw err;
-        yield dump.subarray(at, end);
+        yield archive.subarray(at, end);
       } else {
-        yield dump.subarray(o, end);
+        yield archive.subarray(o, end);
       }
     }
   }
@@ -140,6 +145,57 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
       const pk = await c.query("SELECT 1 FROM pg_constraint WHERE conname = 'big_pkey'");
       expect(pk.rowCount).toBe(1);
     });
+  });
+
+  it('tables waiting when the archive is complete load beside the one still loading, not behind it', async () => {
+    const info = services().postgres;
+    const source = (await freshDatabase('order')).name;
+    const c = new pg.Client(clientConfig(info, source));
+    await c.connect();
+    for (const [table, rows] of [
+      ['a_first', 150_000],
+      ['b_big', 150_000],
+      ['c_mid', 30_000],
+    ] as const) {
+      await c.query(`CREATE TABLE ${table} (id int, v text);
+        INSERT INTO ${table} SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, ${rows}) i;`);
+    }
+    await c.end();
+    const archive = await pgDump(source);
+    let first: { start: number; end: number } | undefined;
+    const printer = new CustomArchivePrinter(() => false, {
+      block: (e, start, end) => {
+        if (e.tag === 'a_first') first = { start, end };
+      },
+    });
+    printer.push(archive);
+    printer.end();
+    // a_first loads while the archive streams (it is the first table), held back half way; the rest then arrives
+    // at once. b_big and c_mid wait for a slot: each must get a pg_restore of its own (one of them beside a_first),
+    // not both one after the other in the single slot that was free when the archive was complete.
+    const target = await freshDatabase('order_target');
+    const t = new pg.Client(target.config);
+    await t.connect();
+    try {
+      const s = stoppingSource(first!.start + Math.floor((first!.end - first!.start) / 2), archive);
+      const restoring = restoreInto(target.name, s.source);
+      await rowsArriving(t, 'a_first');
+      s.resume();
+      const runs = await restoring;
+      expect(runs.filter((r) => r.code !== 0)).toEqual([]);
+      expect(
+        runs
+          .map((r) => r.what)
+          .filter((w) => w.startsWith('data of'))
+          .sort(),
+      ).toEqual(['data of a_first', 'data of b_big', 'data of c_mid']);
+      const counts = await t.query(
+        'SELECT (SELECT count(*) FROM a_first)::int AS a, (SELECT count(*) FROM b_big)::int AS b, (SELECT count(*) FROM c_mid)::int AS c',
+      );
+      expect(counts.rows[0]).toEqual({ a: 150_000, b: 150_000, c: 30_000 });
+    } finally {
+      await t.end();
+    }
   });
 
   it('an archive that fails mid-block fails the restore, leaves no pg_restore running and no rows of that table', async () => {

@@ -9,7 +9,7 @@
 //      pg_restore reads block after block until it meets the one it wants (pg_backup_custom.c _PrintTocData), so
 //      it takes the rows as they come. While the archive is still arriving, `jobs` - 1 tables load at a time (at
 //      least one: reading the archive is a job of its own), then `jobs`; the others wait for a slot and are fed
-//      from the file then (small ones several to a pg_restore);
+//      from the file then, largest first (small ones several to a pg_restore);
 //   3. the rest of the data section (sequence values, large objects) once the archive is complete: each block's
 //      offset is patched into the file's TOC as the block ends, so this pg_restore seeks straight to them;
 //   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j.
@@ -204,17 +204,22 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   // While the archive is still arriving, reading it (unsealing, decompressing, writing) takes a job slot of its
   // own: on a machine with `jobs` cores, `jobs` loads beside it would only slow it and each other down.
   let streaming = true;
+  const size = (b: Block) => (b.end ?? Number.POSITIVE_INFINITY) - b.start;
   const pump = () => {
     const slots = streaming ? Math.max(1, o.jobs - 1) : o.jobs;
+    // Once the archive is complete, the largest tables go first, as pg_restore -j orders them: the longest load
+    // starts earliest, and the small ones fill in beside it.
+    if (!streaming) waiting.sort((a, b) => size(b) - size(a));
     while (preDataDone && !aborted && loading < slots && waiting.length > 0) {
-      // A block still being written goes alone (it is the last one waiting); whole ones go together up to a fair
-      // share of the waiting bytes.
-      const size = (b: Block) => (b.end ?? Number.POSITIVE_INFINITY) - b.start;
-      const share = waiting.reduce((n, b) => n + (b.end === undefined ? 0 : size(b)), 0) / (slots - loading);
+      // A block still being written goes alone (it is the last one waiting). Whole ones go together while they fit
+      // in one slot's share of the waiting bytes, so small tables do not cost a pg_restore each; a share counts
+      // every slot, busy ones too, or the tables left would go to one pg_restore while the others soon idle.
+      const share = waiting.reduce((n, b) => n + (b.end === undefined ? 0 : size(b)), 0) / slots;
       let taken = 1;
       let bytes = size(waiting[0]!);
       while (taken < waiting.length && bytes + size(waiting[taken]!) <= share) bytes += size(waiting[taken++]!);
-      const batch = waiting.splice(0, taken);
+      // pg_restore reads its stdin in archive order: so are the blocks fed to it.
+      const batch = waiting.splice(0, taken).sort((a, b) => a.start - b.start);
       for (const b of batch) loaded.add(b.entry);
       loading++;
       const what = `data of ${batch.map((b) => b.entry.tag).join(', ')}`;
