@@ -27,6 +27,8 @@ export interface ArtifactSource {
    * with a chunk before it awaits the next.
    */
   open(name: string, options?: { releaseConsumed?: boolean }): AsyncIterable<Buffer>;
+  /** What the adapter recorded at backup time (StoreBackupResult.capture), when the source is a snapshot. */
+  capture?: unknown;
 }
 
 /** What the store looked like when its backup was taken, recorded in the snapshot manifest. */

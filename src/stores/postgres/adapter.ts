@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
+import { z } from 'zod';
 import { BackdrillError } from '../../errors.ts';
 import { type DataSetPrint, digestOf, type Fingerprint, type SetHash, UNCOMPARED } from '../fingerprint.ts';
 import {
@@ -97,6 +98,24 @@ function withTotals(data: Record<string, DataSetPrint>, largeObjects: SetHash): 
   const totals = { count, hash: digestOf(names.map((k) => `${k}\t${data[k]!.hash}`).join('\n')) };
   const out = { ...data, [TOTALS]: totals };
   return largeObjects.count > 0 ? { ...out, [LARGE_OBJECTS]: largeObjects.digest() } : out;
+}
+
+/**
+ * The size of each table's data block in the dump of `db`, by dump ID, as the backup recorded it (snapshots from
+ * before it did have none).
+ */
+export function recordedDataBytes(capture: unknown, db: string): Map<number, number> | undefined {
+  const parsed = z
+    .object({
+      details: z.object({
+        databases: z.array(
+          z.object({ database: z.string(), dataBytes: z.record(z.string(), z.number().int().min(0)).optional() }),
+        ),
+      }),
+    })
+    .safeParse(capture);
+  const bytes = parsed.success ? parsed.data.details.databases.find((d) => d.database === db)?.dataBytes : undefined;
+  return bytes ? new Map(Object.entries(bytes).map(([id, n]) => [Number(id), n])) : undefined;
 }
 
 /** Passes a stream's chunks on unchanged, showing each to `see` first. */
@@ -285,6 +304,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       // pg_dump's client encoding is the database's, whatever the caller's environment says.
       const env = { ...libpqEnv(conn), PGCLIENTENCODING: meta.encoding };
       const common = ['--snapshot', meta.snapshot, '--no-sync', '--dbname', db];
+      const dataBytes: Record<number, number> = {};
       /** Resolves with what the archive held, hashed, once every byte of it is in the repository. */
       let dumpDone: Promise<{ tables: TableRows[]; largeObjects: SetHash }>;
       if (this.config.format === 'custom') {
@@ -292,7 +312,12 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         const proc = spawn(bins.pgDump, ['-Fc', '-Z0', ...common], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = run(proc, `pg_dump of ${db}`);
         exited.catch(() => {});
-        const printer = new CustomArchivePrinter(wanted);
+        // Each table's data size, for the restore to load the largest first (it learns them only as they arrive).
+        const printer = new CustomArchivePrinter(wanted, {
+          block: (e, start, end) => {
+            if (e.desc === 'TABLE DATA') dataBytes[e.dumpId] = end - start;
+          },
+        });
         const source = observed(proc.stdout!, (chunk) => guarded(() => printer.push(chunk)));
         // pg_dump's stdout hands out a fresh buffer per read, and the printer keeps none of them.
         dumpDone = sink.add(dumpArtifact(db), source, { disposable: true }).then(
@@ -364,6 +389,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         encoding: meta.encoding,
         collate: meta.collate,
         ctype: meta.ctype,
+        ...(this.config.format === 'custom' ? { dataBytes } : {}),
       };
     } finally {
       await client.end().catch(() => {});
@@ -540,6 +566,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           database: to,
           jobs,
           beforeRestore,
+          dataBytes: recordedDataBytes(source.capture, from),
         });
       } else {
         const archive = join(tmp, `${encodeURIComponent(from)}.dir`);

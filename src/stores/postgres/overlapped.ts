@@ -41,6 +41,8 @@ export interface OverlappedRestore {
   jobs: number;
   /** Runs once the TOC is known, before anything is restored (TimescaleDB's pre-restore hook). */
   beforeRestore?(header: ArchiveHeader): Promise<void>;
+  /** Each table's data size by dump ID, when the backup recorded them: the largest then loads first. */
+  dataBytes?: ReadonlyMap<number, number> | undefined;
 }
 
 export interface PgRestoreRun {
@@ -204,20 +206,34 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   // While the archive is still arriving, reading it (unsealing, decompressing, writing) takes a job slot of its
   // own: on a machine with `jobs` cores, `jobs` loads beside it would only slow it and each other down.
   let streaming = true;
-  const size = (b: Block) => (b.end ?? Number.POSITIVE_INFINITY) - b.start;
+  // A table's data size: as the backup recorded it, else as far as it has arrived (unbounded while it arrives).
+  const size = (b: Block) => o.dataBytes?.get(b.entry.dumpId) ?? (b.end ?? Number.POSITIVE_INFINITY) - b.start;
+  // Recorded sizes of the tables whose blocks have not started to arrive.
+  const unseen = new Map(o.dataBytes ?? []);
+  const largestToCome = () => Math.max(0, ...unseen.values());
   const pump = () => {
     const slots = streaming ? Math.max(1, o.jobs - 1) : o.jobs;
-    // Once the archive is complete, the largest tables go first, as pg_restore -j orders them: the longest load
-    // starts earliest, and the small ones fill in beside it.
-    if (!streaming) waiting.sort((a, b) => size(b) - size(a));
-    while (preDataDone && !aborted && loading < slots && waiting.length > 0) {
-      // A block still being written goes alone (it is the last one waiting). Whole ones go together while they fit
-      // in one slot's share of the waiting bytes, so small tables do not cost a pg_restore each; a share counts
-      // every slot, busy ones too, or the tables left would go to one pg_restore while the others soon idle.
+    // The largest tables go first, as pg_restore -j orders them: the longest load starts earliest, and the small
+    // ones fill in beside it. While the archive arrives that needs the recorded sizes; without them, archive order.
+    if (o.dataBytes || !streaming) waiting.sort((a, b) => size(b) - size(a));
+    while (preDataDone && !aborted && waiting.length > 0) {
+      // While the archive arrives, one slot is kept for a table larger than any waiting that is still to come.
+      const reserve = streaming && size(waiting[0]!) < largestToCome() ? 1 : 0;
+      if (loading + reserve >= slots) break;
+      // A block still being written goes alone. Whole ones go together while they fit in one slot's share of the
+      // waiting bytes, so small tables do not cost a pg_restore each; a share counts every slot, busy ones too, or
+      // the tables left would go to one pg_restore while the others soon idle.
       const share = waiting.reduce((n, b) => n + (b.end === undefined ? 0 : size(b)), 0) / slots;
+      const whole = (b: Block) => b.end !== undefined;
       let taken = 1;
       let bytes = size(waiting[0]!);
-      while (taken < waiting.length && bytes + size(waiting[taken]!) <= share) bytes += size(waiting[taken++]!);
+      while (
+        whole(waiting[0]!) &&
+        taken < waiting.length &&
+        whole(waiting[taken]!) &&
+        bytes + size(waiting[taken]!) <= share
+      )
+        bytes += size(waiting[taken++]!);
       // pg_restore reads its stdin in archive order: so are the blocks fed to it.
       const batch = waiting.splice(0, taken).sort((a, b) => a.start - b.start);
       for (const b of batch) loaded.add(b.entry);
@@ -256,6 +272,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       const b = { entry, start };
       blocks.set(entry, b);
       waiting.push(b);
+      unseen.delete(entry.dumpId);
     },
     block: (entry, start, end) => {
       const b = blocks.get(entry);
