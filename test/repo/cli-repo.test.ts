@@ -211,6 +211,21 @@ describe('bad input and faults (folder repository)', () => {
     expect(nopw.stderr).toContain('without a password');
   });
 
+  it('init compresses at zstd level 1 unless --compression-level says otherwise', async () => {
+    const levelOf = async (args: string[]) => {
+      const location = await newLocation('folder');
+      expect((await runCli(['init', ...args], { env: cliEnv(location) })).code).toBe(0);
+      const repo = await Repository.open(openBackend(location), { password: PASSWORD });
+      try {
+        return repo.config.compression.level;
+      } finally {
+        await repo.close();
+      }
+    };
+    expect(await levelOf([])).toBe(1);
+    expect(await levelOf(['--compression-level', '3'])).toBe(3);
+  });
+
   it('an unencrypted repository must be asked for, and refuses a password later (fails closed)', async () => {
     const location = await newLocation('folder');
     const plain = { ...cliEnv(location), BACKDRILL_PASSWORD: '' };

@@ -61,7 +61,7 @@ ${repoEnvHelp}`,
       throw new UsageError(`--encryption ${encryption}: unknown mode`, 'use aes-256-gcm (the default) or none');
     }
     const levelText = values['compression-level'] as string | undefined;
-    const level = levelText === undefined ? 3 : Number(levelText);
+    const level = levelText === undefined ? DEFAULT_COMPRESSION_LEVEL : Number(levelText);
     if (!Number.isInteger(level) || level < 1 || level > 22) {
       throw new UsageError(`--compression-level ${levelText}: expected a whole number from 1 to 22`);
     }
