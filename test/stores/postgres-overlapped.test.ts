@@ -50,6 +50,69 @@ async function pgDump(db: string): Promise<Buffer> {
   return (await exec(join(info.binDir, 'pg_dump'), args, { env, encoding: 'buffer', maxBuffer: 1 << 30 })).stdout;
 }
 
+/**
+ * A database of `tables` (name, rows of ~140 bytes), dumped as backdrill takes it, with where each table's data block
+ * lies in the archive (and its dump ID).
+ */
+async function archiveOf(
+  name: string,
+  tables: Array<[string, number]>,
+): Promise<{ archive: Buffer; blocks: Map<string, { dumpId: number; start: number; end: number }> }> {
+  const source = (await freshDatabase(name)).name;
+  const c = new pg.Client(clientConfig(services().postgres, source));
+  await c.connect();
+  for (const [table, rows] of tables) {
+    await c.query(`CREATE TABLE ${table} (id int, v text);
+      INSERT INTO ${table} SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, ${rows}) i;`);
+  }
+  await c.end();
+  const archive = await pgDump(source);
+  const blocks = new Map<string, { dumpId: number; start: number; end: number }>();
+  const printer = new CustomArchivePrinter(() => false, {
+    block: (e, start, end) => {
+      if (e.tag) blocks.set(e.tag, { dumpId: e.dumpId, start, end });
+    },
+  });
+  printer.push(archive);
+  printer.end();
+  return { archive, blocks };
+}
+
+/** Row counts of `tables` in the database `c` is connected to. */
+async function counts(c: pg.Client, tables: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = (await c.query(`SELECT count(*)::int AS n FROM ${t}`)).rows[0].n as number;
+  return out;
+}
+
+/**
+ * Restores `archive` into a fresh database with the second half of `table`'s data block held back until that
+ * table's rows are arriving and `during` has looked; returns the pg_restore runs and the row count of every table.
+ */
+async function restoreHeldBack(
+  a: Awaited<ReturnType<typeof archiveOf>>,
+  table: string,
+  during: (c: pg.Client) => Promise<void>,
+  dataBytes?: ReadonlyMap<number, number>,
+): Promise<{ runs: PgRestoreRun[]; rows: Record<string, number> }> {
+  const b = a.blocks.get(table)!;
+  const target = await freshDatabase(`${table}_target`);
+  const t = new pg.Client(target.config);
+  await t.connect();
+  try {
+    const s = stoppingSource(b.start + Math.floor((b.end - b.start) / 2), a.archive);
+    const restoring = restoreInto(target.name, s.source, dataBytes);
+    await rowsArriving(t, table);
+    await during(t);
+    s.resume();
+    const runs = await restoring;
+    expect(runs.filter((r) => r.code !== 0)).toEqual([]);
+    return { runs, rows: await counts(t, [...a.blocks.keys()]) };
+  } finally {
+    await t.end();
+  }
+}
+
 /** The archive in pieces, stopping at `at` until resume() (go on) or fail() (the source throws). */
 function stoppingSource(at: number, archive: Buffer = dump) {
   let go!: (fail?: Error) => void;
@@ -153,101 +216,36 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
   });
 
   it('tables waiting when the archive is complete load beside the one still loading, not behind it', async () => {
-    const info = services().postgres;
-    const source = (await freshDatabase('order')).name;
-    const c = new pg.Client(clientConfig(info, source));
-    await c.connect();
-    for (const [table, rows] of [
+    const a = await archiveOf('order', [
       ['a_first', 150_000],
       ['b_big', 150_000],
       ['c_mid', 30_000],
-    ] as const) {
-      await c.query(`CREATE TABLE ${table} (id int, v text);
-        INSERT INTO ${table} SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, ${rows}) i;`);
-    }
-    await c.end();
-    const archive = await pgDump(source);
-    let first: { start: number; end: number } | undefined;
-    const printer = new CustomArchivePrinter(() => false, {
-      block: (e, start, end) => {
-        if (e.tag === 'a_first') first = { start, end };
-      },
-    });
-    printer.push(archive);
-    printer.end();
+    ]);
     // a_first loads while the archive streams (it is the first table), held back half way; the rest then arrives
     // at once. b_big and c_mid wait for a slot: each must get a pg_restore of its own (one of them beside a_first),
     // not both one after the other in the single slot that was free when the archive was complete.
-    const target = await freshDatabase('order_target');
-    const t = new pg.Client(target.config);
-    await t.connect();
-    try {
-      const s = stoppingSource(first!.start + Math.floor((first!.end - first!.start) / 2), archive);
-      const restoring = restoreInto(target.name, s.source);
-      await rowsArriving(t, 'a_first');
-      s.resume();
-      const runs = await restoring;
-      expect(runs.filter((r) => r.code !== 0)).toEqual([]);
-      expect(
-        runs
-          .map((r) => r.what)
-          .filter((w) => w.startsWith('data of'))
-          .sort(),
-      ).toEqual(['data of a_first', 'data of b_big', 'data of c_mid']);
-      const counts = await t.query(
-        'SELECT (SELECT count(*) FROM a_first)::int AS a, (SELECT count(*) FROM b_big)::int AS b, (SELECT count(*) FROM c_mid)::int AS c',
-      );
-      expect(counts.rows[0]).toEqual({ a: 150_000, b: 150_000, c: 30_000 });
-    } finally {
-      await t.end();
-    }
+    const { runs, rows } = await restoreHeldBack(a, 'a_first', async () => {});
+    const data = runs.map((r) => r.what).filter((w) => w.startsWith('data of'));
+    expect(data.sort()).toEqual(['data of a_first', 'data of b_big', 'data of c_mid']);
+    expect(rows).toEqual({ a_first: 150_000, b_big: 150_000, c_mid: 30_000 });
   });
 
   it('with the sizes the backup recorded, the largest table loads first, before smaller ones that arrived earlier', async () => {
-    const info = services().postgres;
-    const source = (await freshDatabase('largest')).name;
-    const c = new pg.Client(clientConfig(info, source));
-    await c.connect();
-    for (const [table, rows] of [
+    const a = await archiveOf('largest', [
       ['a_small', 1_000],
       ['b_huge', 150_000],
       ['c_mid', 20_000],
-    ] as const) {
-      await c.query(`CREATE TABLE ${table} (id int, v text);
-        INSERT INTO ${table} SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, ${rows}) i;`);
-    }
-    await c.end();
-    const archive = await pgDump(source);
-    const dataBytes = new Map<number, number>();
-    let huge: { start: number; end: number } | undefined;
-    const printer = new CustomArchivePrinter(() => false, {
-      block: (e, start, end) => {
-        dataBytes.set(e.dumpId, end - start);
-        if (e.tag === 'b_huge') huge = { start, end };
-      },
-    });
-    printer.push(archive);
-    printer.end();
-    const target = await freshDatabase('largest_target');
-    const t = new pg.Client(target.config);
-    await t.connect();
-    try {
-      const s = stoppingSource(huge!.start + Math.floor((huge!.end - huge!.start) / 2), archive);
-      const restoring = restoreInto(target.name, s.source, dataBytes);
-      // b_huge's rows go in while its block arrives; a_small, whole on disk since before, waits: the one slot
-      // beside reading the archive is b_huge's.
-      await rowsArriving(t, 'b_huge');
-      expect((await t.query('SELECT count(*)::int AS n FROM a_small')).rows[0].n).toBe(0);
-      s.resume();
-      const runs = await restoring;
-      expect(runs.filter((r) => r.code !== 0)).toEqual([]);
-      const counts = await t.query(
-        'SELECT (SELECT count(*) FROM a_small)::int AS a, (SELECT count(*) FROM b_huge)::int AS b, (SELECT count(*) FROM c_mid)::int AS c',
-      );
-      expect(counts.rows[0]).toEqual({ a: 1_000, b: 150_000, c: 20_000 });
-    } finally {
-      await t.end();
-    }
+    ]);
+    const dataBytes = new Map([...a.blocks.values()].map((b) => [b.dumpId, b.end - b.start]));
+    // b_huge's rows go in while its block arrives; a_small, whole on disk since before, waits: the one slot
+    // beside reading the archive is b_huge's.
+    const { rows } = await restoreHeldBack(
+      a,
+      'b_huge',
+      async (t) => expect(await counts(t, ['a_small'])).toEqual({ a_small: 0 }),
+      dataBytes,
+    );
+    expect(rows).toEqual({ a_small: 1_000, b_huge: 150_000, c_mid: 20_000 });
   });
 
   it('an archive that fails mid-block fails the restore, leaves no pg_restore running and no rows of that table', async () => {
