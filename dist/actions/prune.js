@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/prune.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/prune-NIFWQPPH.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/prune-KBOS35U6.js")).run());

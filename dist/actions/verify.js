@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/verify.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/verify-N7F2FXAT.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/verify-GMA35BIG.js")).run());

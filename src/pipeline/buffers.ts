@@ -12,19 +12,18 @@ export function ownsBuffer(b: Uint8Array): boolean {
 
 /**
  * Frees the memory under `b` now: the ArrayBuffer is detached and every view of it becomes empty. Only for memory
- * that nothing else references any more (`b` may be a slice of it). Small buffers are left to the GC: they may
- * share Node's Buffer pool slab with unrelated ones.
+ * that nothing else references any more (`b` may be a slice of it). A slice of Node's Buffer pool slab is left to
+ * the GC: the slab holds unrelated small Buffers. (A view of a whole ArrayBuffer is never such a slice, whatever its
+ * size: Node 24's slab is 64 KiB, as large as a pipe's reads.)
  */
 export function release(b: Uint8Array): void {
   const ab = b.buffer as Transferable;
-  if (ab instanceof ArrayBuffer && ab.byteLength > Buffer.poolSize && !ab.detached) ab.transfer(0);
+  if (!(ab instanceof ArrayBuffer) || ab.detached) return;
+  if (ab.byteLength <= Buffer.poolSize && !ownsBuffer(b)) return;
+  ab.transfer(0);
 }
 
-/**
- * Frees the memory under `b` now when `b` is the only view of its whole ArrayBuffer, whatever its size (a pipe's
- * 64 KiB reads are no larger than Node 24's Buffer pool slab; a pooled Buffer never spans a whole slab). Only for
- * memory nothing else references.
- */
+/** Frees the memory under `b` now only when `b` is the only view of its whole ArrayBuffer (see release). */
 export function releaseOwned(b: Uint8Array): void {
-  if (ownsBuffer(b) && !(b.buffer as Transferable).detached) (b.buffer as Transferable).transfer(0);
+  if (ownsBuffer(b)) release(b);
 }

@@ -42,7 +42,7 @@ export interface ChunkerOptions {
    * The pushed buffers are the chunker's to free once their bytes are in chunks: each one that is the only view of
    * its memory (a pipe's or a file stream's reads are) is released then. Without it, hundreds of MiB of dead read
    * buffers wait for the garbage collector, and V8 collects far more often for them (36 full collections in a
-   * PostgreSQL bench backup, against 5 with it).
+   * PostgreSQL bench backup, against 2 with it).
    */
   disposable?: boolean;
 }
