@@ -113,6 +113,11 @@ async function restoreHeldBack(
   }
 }
 
+/** The archive in pieces, as the repository hands it out. */
+async function* pieces(archive: Buffer): AsyncGenerator<Uint8Array> {
+  for (let o = 0; o < archive.length; o += PIECE) yield archive.subarray(o, o + PIECE);
+}
+
 /** The archive in pieces, stopping at `at` until resume() (go on) or fail() (the source throws). */
 function stoppingSource(at: number, archive: Buffer = dump) {
   let go!: (fail?: Error) => void;
@@ -154,6 +159,11 @@ async function restoreInto(
     pgRestore: join(info.binDir, 'pg_restore'),
     env,
     database,
+    connect: async () => {
+      const c = new pg.Client(clientConfig(info, database));
+      await c.connect();
+      return c;
+    },
     jobs: 2,
     dataBytes,
   });
@@ -171,6 +181,14 @@ async function rowsArriving(c: pg.Client, table: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no rows arrived in ${table} within 30 s`);
+}
+
+/** The sessions other than `c`'s on its database, and what each runs. */
+async function otherSessions(c: pg.Client): Promise<string[]> {
+  const r = await c.query(
+    'SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return r.rows.map((x) => x.query as string);
 }
 
 function pgRestoresFor(db: string): string[] {
@@ -248,7 +266,7 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
     expect(rows).toEqual({ a_small: 1_000, b_huge: 150_000, c_mid: 20_000 });
   });
 
-  it('an archive that fails mid-block fails the restore, leaves no pg_restore running and no rows of that table', async () => {
+  it('an archive that fails mid-block fails the restore, leaves no load running and no rows of that table', async () => {
     await withHeldBackRestore(async (c, s, restoring) => {
       const target = (await c.query('SELECT current_database() AS db')).rows[0].db as string;
       const outcome = restoring.then(
@@ -256,19 +274,88 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
         (e: unknown) => e,
       );
       await rowsArriving(c, 'big');
-      expect(pgRestoresFor(target).length).toBeGreaterThan(0);
+      expect((await otherSessions(c)).filter((q) => q.startsWith('COPY public.big'))).toHaveLength(1);
       s.fail(new Error('chunk 41 of the archive failed its integrity check'));
       expect(await outcome).toMatchObject({ message: 'chunk 41 of the archive failed its integrity check' });
       expect(pgRestoresFor(target)).toEqual([]);
-      // The server ends the killed COPY's session; until then its rows would not be visible anyway.
-      for (let i = 0; i < 100; i++) {
-        const others = await c.query(
-          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-        );
-        if (others.rows[0].n === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // The server ends the dropped COPY's session and rolls it back; until then its rows are not visible anyway.
+      for (let i = 0; i < 100 && (await otherSessions(c)).length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await otherSessions(c)).toEqual([]);
       expect((await c.query('SELECT count(*)::int AS n FROM big')).rows[0].n).toBe(0);
     });
+  });
+
+  it('loads rows frozen and all-visible, so the restored database owes no freeze vacuum', async () => {
+    const a = await archiveOf('frozen', [
+      ['plain', 20_000],
+      ['other', 500],
+    ]);
+    const target = await freshDatabase('frozen_target');
+    const runs = await restoreInto(target.name, pieces(a.archive));
+    expect(runs.filter((r) => r.code !== 0)).toEqual([]);
+    const t = new pg.Client(target.config);
+    await t.connect();
+    try {
+      await t.query('CREATE EXTENSION pg_visibility');
+      for (const table of ['plain', 'other']) {
+        const r = await t.query(
+          `SELECT (pg_relation_size($1) / current_setting('block_size')::int)::int AS pages,
+                  all_visible::int, all_frozen::int FROM pg_visibility_map_summary($1)`,
+          [table],
+        );
+        const { pages, all_visible, all_frozen } = r.rows[0];
+        expect(pages).toBeGreaterThan(0);
+        expect({ table, all_visible, all_frozen }).toEqual({ table, all_visible: pages, all_frozen: pages });
+      }
+    } finally {
+      await t.end();
+    }
+  });
+
+  it("takes the rows in the dump's encoding (a LATIN1 database into a UTF8 one)", async () => {
+    const info = services().postgres;
+    const admin = new pg.Client(clientConfig(info, 'postgres'));
+    await admin.connect();
+    const source = `latin1_${process.pid}`;
+    await admin.query(`CREATE DATABASE ${source} TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C'`);
+    await admin.end();
+    const c = new pg.Client({ ...clientConfig(info, source), client_encoding: 'UTF8' });
+    await c.connect();
+    const text = 'café crème, naïve façade, ÿ ß æ ø å, ½ ± ©';
+    await c.query('CREATE TABLE notes (id int, body text)');
+    await c.query('INSERT INTO notes VALUES (1, $1)', [text]);
+    await c.end();
+    const target = await freshDatabase('latin1_target');
+    const runs = await restoreInto(target.name, pieces(await pgDump(source)));
+    expect(runs.filter((r) => r.code !== 0)).toEqual([]);
+    const t = new pg.Client(target.config);
+    await t.connect();
+    try {
+      expect((await t.query('SELECT body FROM notes')).rows).toEqual([{ body: text }]);
+    } finally {
+      await t.end();
+    }
+  });
+
+  it('a table whose rows the server refuses is listed by name, and the other tables still load', async () => {
+    const a = await archiveOf('refused', [
+      ['fine', 1_000],
+      ['refused', 1_000],
+    ]);
+    const target = await freshDatabase('refused_target');
+    // The target already has a table the dump's pre-data cannot replace, with a column type its rows do not fit.
+    const t = new pg.Client(target.config);
+    await t.connect();
+    try {
+      await t.query('CREATE TABLE refused (id int, v int)');
+      const runs = await restoreInto(target.name, pieces(a.archive));
+      const failed = runs.flatMap((r) => r.failed ?? []);
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatch(/^COPY failed for table public\.refused: invalid input syntax for type integer/);
+      expect(failed[0]).toMatch(/\(COPY refused, line 1, column v: /);
+      expect(await counts(t, ['fine', 'refused'])).toEqual({ fine: 1_000, refused: 0 });
+    } finally {
+      await t.end();
+    }
   });
 });

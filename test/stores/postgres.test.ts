@@ -317,6 +317,8 @@ describe('PostgreSQL bad input', () => {
       const failures = (err as IncompleteRestoreError).failures.join('\n');
       expect(failures).toMatch(/extension "backdrill_probe" is not available|could not open extension control file/);
       expect(failures).toContain('CREATE EXTENSION');
+      // The table that needs it is not created, so its rows cannot load either: listed too.
+      expect(failures).toMatch(/COPY failed for table public\.uses_ext: relation "public\.uses_ext" does not exist/);
       expect((err as Error).message).toMatch(/\d+ object\(s\) failed to restore/);
     } finally {
       for (const f of files) rmSync(f, { force: true });

@@ -564,6 +564,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           pgRestore: bins.pgRestore,
           env,
           database: to,
+          connect: () => connect(conn, this.name),
           jobs,
           beforeRestore,
           dataBytes: recordedDataBytes(source.capture, from),
@@ -590,7 +591,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     const failures: string[] = [];
     for (const r of runs) {
       if (r.code === 0) continue;
-      const listed = parseRestoreErrors(r.stderr);
+      const listed = r.failed ?? parseRestoreErrors(r.stderr);
       failures.push(
         ...(listed.length > 0
           ? listed.map((f) => `${from}: ${f}`)

@@ -15,6 +15,9 @@ export interface TocEntry {
   desc: string | null;
   namespace: string | null;
   copyStmt: string | null;
+  /** The statement of the entries that set up a restore's session (ENCODING, STDSTRINGS, SEARCHPATH); others'
+   * definitions are not kept. */
+  defn?: string | null;
   /** 1 none (follows the entry before), 2 pre-data, 3 data, 4 post-data. */
   section: number;
   /** Custom format: where in the archive the entry's data offset field is (flag byte, then offSize bytes). */
@@ -37,6 +40,9 @@ export interface ArchiveHeader {
 // tar's) record a data file name per TOC entry.
 const FORMATS: Record<number, ArchiveHeader['format']> = { 1: 'custom', 3: 'directory', 5: 'directory' };
 const K_VERS_1_12 = (1 << 16) | (12 << 8);
+/** The TOC entries pg_restore runs at the start of every session (pg_backup_archiver.c processEncodingEntry and
+ * its siblings). */
+const SESSION_ENTRIES = new Set(['ENCODING', 'STDSTRINGS', 'SEARCHPATH']);
 const BLK_DATA = 1;
 const BLK_BLOBS = 3;
 
@@ -118,7 +124,7 @@ function readHead(r: Reader): { header: ArchiveHeader; end: number } {
     const tag = r.str();
     const desc = r.str();
     const section = r.int();
-    r.str(); // defn
+    const defn = r.str();
     r.str(); // dropStmt
     const copyStmt = r.str();
     const namespace = r.str();
@@ -129,6 +135,7 @@ function readHead(r: Reader): { header: ArchiveHeader; end: number } {
     r.str(); // "with oids"
     while (r.str() !== null); // dependencies
     const entry: TocEntry = { dumpId, hadDumper, tag, desc, namespace, copyStmt, section };
+    if (desc !== null && SESSION_ENTRIES.has(desc)) entry.defn = defn;
     if (format === 'custom') {
       entry.offsetPos = r.pos;
       r.byte(); // offset flag

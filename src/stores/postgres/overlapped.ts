@@ -1,34 +1,34 @@
 // Restoring a custom-format archive while it is still coming out of the repository. The archive is written to a
-// local file, and backdrill follows it as it writes it (archive.ts), starting pg_restore on each part as soon as
-// that part can be read:
+// local file, and backdrill follows it as it writes it (archive.ts), restoring each part as soon as it can be read:
 //
-//   1. pre-data (tables, types, functions) once the TOC is written;
-//   2. the rows of each table as soon as its data block STARTS: `pg_restore --data-only -L <entry>` reads the
-//      archive from its stdin, which gets the header and TOC as pg_dump wrote them and then the table's block,
-//      read from the local file as it is written. A piped dump has no data offsets in its TOC, and from a pipe
-//      pg_restore reads block after block until it meets the one it wants (pg_backup_custom.c _PrintTocData), so
-//      it takes the rows as they come. While the archive is still arriving, `jobs` - 1 tables load at a time (at
-//      least one: reading the archive is a job of its own), then `jobs`; the others wait for a slot and are fed
-//      from the file then, largest first (small ones several to a pg_restore);
-//   3. the rest of the data section (sequence values, large objects) once the archive is complete: each block's
-//      offset is patched into the file's TOC as the block ends, so this pg_restore seeks straight to them;
+//   1. pre-data (tables, types, functions) with pg_restore once the TOC is written;
+//   2. the rows of each table as soon as its data block STARTS: backdrill runs the entry's COPY itself and sends
+//      the block, read from the local file as it is written, as CopyData messages (copy-in.ts). While the archive
+//      is still arriving, `jobs` - 1 tables load at a time (at least one: reading the archive is a job of its
+//      own), then `jobs`; the others wait for a slot and are loaded from the file then, largest first (small ones
+//      several to a session);
+//   3. the rest of the data section (sequence values, large objects) with pg_restore once the archive is complete:
+//      each block's offset is patched into the file's TOC as the block ends, so pg_restore seeks straight to them;
 //   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j.
 //
 // Together the four steps restore exactly what one `pg_restore -j` run would: every TOC entry belongs to one of
 // them, by the section pg_restore itself would give it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import type { Writable } from 'node:stream';
+import type pg from 'pg';
 import { type ArchiveHeader, CustomArchivePrinter, type TocEntry } from './archive.ts';
+import { CopyError, canFreeze, copyBlock } from './copy-in.ts';
 
 const SECTION_NONE = 1;
 const SECTION_PRE_DATA = 2;
 const SECTION_DATA = 3;
 const K_OFFSET_POS_SET = 2;
-/** Bytes a table's feed reads from the file and hands to its pg_restore at a time (feeding 800 MiB this way
- * costs node about 0.35 CPU-s in 1 MiB steps, 0.5 in 256 KiB ones, 1.1 in 64 KiB ones). */
+/** Bytes a table's load reads from the file and sends to the server at a time. */
 const FEED_BYTES = 1 << 20;
+/** A data block's header: its type byte and its dump ID (an int). */
+const BLOCK_HEADER = 6;
 
 export interface OverlappedRestore {
   /** The archive's bytes, in order. */
@@ -38,6 +38,8 @@ export interface OverlappedRestore {
   pgRestore: string;
   env: NodeJS.ProcessEnv;
   database: string;
+  /** A new session on the target database (the tables' rows go through these). */
+  connect(): Promise<pg.Client>;
   jobs: number;
   /** Runs once the TOC is known, before anything is restored (TimescaleDB's pre-restore hook). */
   beforeRestore?(header: ArchiveHeader): Promise<void>;
@@ -45,10 +47,13 @@ export interface OverlappedRestore {
   dataBytes?: ReadonlyMap<number, number> | undefined;
 }
 
+/** One step of a restore: a pg_restore run (its exit code and stderr), or backdrill's own load of tables' rows. */
 export interface PgRestoreRun {
   what: string;
   code: number;
   stderr: string;
+  /** The objects that failed, when the step names them itself (otherwise they are read from stderr). */
+  failed?: string[];
 }
 
 /** Whether the archive installs TimescaleDB (whose pre/post-restore hooks must wrap the restore). */
@@ -59,8 +64,6 @@ export function hasTimescale(header: ArchiveHeader): boolean {
 export interface PgRestoreHooks {
   /** Sees the child as soon as it is spawned. */
   onSpawn?(proc: ChildProcess): void;
-  /** Writes the archive to pg_restore's stdin (which is closed when it resolves). Without it stdin is empty. */
-  feed?(stdin: Writable): Promise<void>;
 }
 
 /** Runs pg_restore to its end; never rejects (a failure to start is exit code 127). */
@@ -71,44 +74,15 @@ export function runPgRestore(
   env: NodeJS.ProcessEnv,
   hooks: PgRestoreHooks = {},
 ): Promise<PgRestoreRun> {
-  const proc = spawn(bin, args, { env, stdio: [hooks.feed ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+  const proc = spawn(bin, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   hooks.onSpawn?.(proc);
   let stderr = '';
   proc.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  let fed: Promise<Error | undefined> = Promise.resolve(undefined);
-  if (hooks.feed) {
-    const stdin = proc.stdin!;
-    stdin.on('error', () => {}); // the feed's writes see it
-    fed = hooks.feed(stdin).then(
-      () => {
-        stdin.end();
-        return undefined;
-      },
-      (err: Error) => {
-        stdin.destroy(); // pg_restore reads the end of its input and stops with an error
-        return err;
-      },
-    );
-  }
   return new Promise((resolve) => {
     proc.once('error', (err) => resolve({ what, code: 127, stderr: `${stderr}${err.message}\n` }));
-    proc.once('close', async (code) => {
-      const err = await fed;
-      // A pipe that pg_restore closed is not the feed's fault: pg_restore stopped reading, and its stderr says why.
-      const closed = err && ['EPIPE', 'ERR_STREAM_DESTROYED'].includes((err as NodeJS.ErrnoException).code ?? '');
-      if (err && !closed)
-        resolve({ what, code: code || 1, stderr: `${stderr}could not feed pg_restore: ${err.message}\n` });
-      else resolve({ what, code: code ?? 1, stderr });
-    });
-  });
-}
-
-/** Writes `buf` and waits until the stream has taken it (so the caller may reuse the buffer). */
-function write(stream: Writable, buf: Uint8Array): Promise<void> {
-  return new Promise((resolve, reject) => {
-    stream.write(buf, (err) => (err ? reject(err) : resolve()));
+    proc.once('close', (code) => resolve({ what, code: code ?? 1, stderr }));
   });
 }
 
@@ -148,15 +122,14 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   };
   const more = () => new Promise<void>((resolve) => waiters.push(resolve));
 
-  const pgRestore = async (what: string, args: string[], feed?: (stdin: Writable) => Promise<void>) => {
+  const pgRestore = async (what: string, args: string[]) => {
     if (aborted) return; // checked in the same tick as the spawn: the abort below kills every child it starts
     let child: ChildProcess | undefined;
     const onSpawn = (proc: ChildProcess) => {
       child = proc;
       children.add(proc);
-      proc.once('exit', wake); // a feed waiting for more of the archive sees its pg_restore gone
     };
-    const run = await runPgRestore(o.pgRestore, what, [...args, '--dbname', o.database], o.env, { onSpawn, feed });
+    const run = await runPgRestore(o.pgRestore, what, [...args, '--dbname', o.database], o.env, { onSpawn });
     if (child) children.delete(child);
     runs.push(run);
   };
@@ -172,29 +145,71 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   };
 
   const fh = await open(o.file, 'w+');
-  /** The header and TOC as they came: data offsets not set, so pg_restore reads its stdin block after block. */
-  let head: Buffer | undefined;
-  // One table's rows (or several whole blocks, in archive order: pg_restore meets them in that order) to
-  // pg_restore's stdin, each block followed in the file up to where it has been written until its end is reached.
-  const feed = (batch: Block[]) => async (stdin: Writable) => {
-    await write(stdin, head!);
-    const buf = Buffer.allocUnsafe(FEED_BYTES);
-    for (const b of batch) {
-      let pos = b.start;
-      while (pos < (b.end ?? Number.POSITIVE_INFINITY)) {
-        if (aborted) throw new Error('the restore was stopped');
-        if (stdin.destroyed) return; // pg_restore exited: its exit status says why
-        const limit = Math.min(b.end ?? written, written);
-        if (pos >= limit) {
-          await more();
-          continue;
-        }
-        const { bytesRead } = await fh.read(buf, 0, Math.min(FEED_BYTES, limit - pos), pos);
-        if (bytesRead === 0) throw new Error(`${o.file} ends at ${pos}, before the ${written} bytes written`);
-        await write(stdin, buf.subarray(0, bytesRead));
-        pos += bytesRead;
-      }
+  // Sessions for the tables' rows, set up as pg_restore sets up its own; idle ones are reused, and the abort below
+  // drops the busy ones (the server then rolls their COPY back).
+  const idle: pg.Client[] = [];
+  const busy = new Set<pg.Client>();
+  let session = '';
+  let freeze = false;
+  const take = async (): Promise<pg.Client> => {
+    let client = idle.pop();
+    if (!client) {
+      client = await o.connect();
+      client.on('error', () => {}); // a dropped connection fails the COPY under way, which reports it
+      await client.query(session);
     }
+    busy.add(client);
+    return client;
+  };
+  const drop = async (client: pg.Client) => {
+    busy.delete(client);
+    socketOf(client).destroy();
+    await client.end().catch(() => {});
+  };
+  // The bytes of a block after its header, from the file as far as it has been written, until the block's end.
+  const reader = (b: Block) => async (buf: Buffer, pos: number) => {
+    const at = b.start + BLOCK_HEADER + pos;
+    for (;;) {
+      if (aborted) throw new Error('the restore was stopped');
+      const limit = Math.min(b.end ?? written, written);
+      if (at < limit) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, limit - at), at);
+        if (bytesRead === 0) throw new Error(`${o.file} ends at ${at}, before the ${written} bytes written`);
+        return bytesRead;
+      }
+      if (b.end !== undefined) throw new Error(`the data block of ${b.entry.tag} ends inside a chunk`);
+      await more();
+    }
+  };
+  // Loads whole tables one after the other on one session. A table the server refuses is listed and the next one
+  // goes on; a failure to read the archive stops the restore.
+  const load = async (batch: Block[]) => {
+    const failed: string[] = [];
+    let client: pg.Client | undefined;
+    try {
+      for (const b of batch) {
+        const copyStmt = b.entry.copyStmt!;
+        client ??= await take();
+        try {
+          const block = { copyStmt, freeze: freeze && (await canFreeze(client, copyStmt)), read: reader(b) };
+          await copyBlock(client, block, FEED_BYTES);
+        } catch (err) {
+          if (aborted || !isServerError(err)) throw err;
+          failed.push(`COPY failed for table ${qualified(b.entry)}: ${describeServerError(err)}`);
+          await drop(client); // its session is inside a failed COPY or transaction
+          client = undefined;
+        }
+      }
+    } catch (err) {
+      if (client) await drop(client);
+      throw err;
+    }
+    if (client) {
+      busy.delete(client);
+      idle.push(client);
+    }
+    const what = `data of ${batch.map((b) => b.entry.tag).join(', ')}`;
+    runs.push({ what, code: failed.length > 0 ? 1 : 0, stderr: '', failed });
   };
 
   // Tables whose blocks have started wait in `waiting`, in archive order, for pre-data and a free job slot.
@@ -221,8 +236,8 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       const reserve = streaming && size(waiting[0]!) < largestToCome() ? 1 : 0;
       if (loading + reserve >= slots) break;
       // A block still being written goes alone. Whole ones go together while they fit in one slot's share of the
-      // waiting bytes, so small tables do not cost a pg_restore each; a share counts every slot, busy ones too, or
-      // the tables left would go to one pg_restore while the others soon idle.
+      // waiting bytes, so small tables do not cost a session each; a share counts every slot, busy ones too, or
+      // the tables left would go to one session while the others soon idle.
       const share = waiting.reduce((n, b) => n + (b.end === undefined ? 0 : size(b)), 0) / slots;
       const whole = (b: Block) => b.end !== undefined;
       let taken = 1;
@@ -234,18 +249,14 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         bytes + size(waiting[taken]!) <= share
       )
         bytes += size(waiting[taken++]!);
-      // pg_restore reads its stdin in archive order: so are the blocks fed to it.
-      const batch = waiting.splice(0, taken).sort((a, b) => a.start - b.start);
+      const batch = waiting.splice(0, taken);
       for (const b of batch) loaded.add(b.entry);
       loading++;
-      const what = `data of ${batch.map((b) => b.entry.tag).join(', ')}`;
       track(
-        listFile(batch.map((b) => b.entry))
-          .then((list) => pgRestore(what, ['--data-only', '--format=custom', '-L', list], feed(batch)))
-          .finally(() => {
-            loading--;
-            pump();
-          }),
+        load(batch).finally(() => {
+          loading--;
+          pump();
+        }),
       );
     }
   };
@@ -253,11 +264,12 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   let header: ArchiveHeader | undefined;
   const events: Array<() => Promise<void>> = [];
   const printer = new CustomArchivePrinter(() => false, {
-    head: (h, end) => {
+    head: (h) => {
       events.push(async () => {
         header = h;
-        head = Buffer.alloc(end);
-        await fh.read(head, 0, end, 0);
+        session = sessionSetup(h);
+        // TimescaleDB's chunks are left to its own restore hooks: loaded as pg_restore loads them.
+        freeze = !hasTimescale(h);
         await o.beforeRestore?.(h);
         track(
           pgRestore('pre-data', ['--section=pre-data', o.file]).then(() => {
@@ -268,7 +280,8 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       });
     },
     blockStart: (entry, start) => {
-      if (entry.desc !== 'TABLE DATA') return;
+      // A table dumped as INSERT statements (no COPY) goes with the rest of the data section, to pg_restore.
+      if (entry.desc !== 'TABLE DATA' || !entry.copyStmt) return;
       const b = { entry, start };
       blocks.set(entry, b);
       waiting.push(b);
@@ -313,9 +326,54 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     aborted = true;
     wake();
     for (const c of children) c.kill('SIGTERM');
+    for (const c of busy) socketOf(c).destroy();
     await Promise.allSettled([...active]);
     throw err;
   } finally {
+    await Promise.allSettled([...idle, ...busy].map((c) => c.end()));
     await fh.close();
   }
+}
+
+/**
+ * The statements pg_restore starts each session with (pg_backup_archiver.c _doSetFixedOutputState): no timeouts,
+ * the dump's encoding, string syntax and search_path (its ENCODING, STDSTRINGS and SEARCHPATH entries, verbatim),
+ * no function body checks, any XML, no notices, and row security off (a policy that would hide rows fails instead).
+ */
+function sessionSetup(header: ArchiveHeader): string {
+  const entry = (desc: string) => header.toc.find((e) => e.desc === desc)?.defn ?? '';
+  const stdStrings = entry('STDSTRINGS');
+  return [
+    'SET statement_timeout = 0;',
+    'SET lock_timeout = 0;',
+    'SET idle_in_transaction_session_timeout = 0;',
+    // PostgreSQL 17's transaction_timeout, on servers that have it.
+    "SELECT pg_catalog.set_config('transaction_timeout', '0', false) WHERE pg_catalog.current_setting('transaction_timeout', true) IS NOT NULL;",
+    entry('ENCODING'),
+    stdStrings,
+    entry('SEARCHPATH'),
+    'SET check_function_bodies = false;',
+    'SET xmloption = content;',
+    'SET client_min_messages = warning;',
+    ...(/'off'/.test(stdStrings) ? ['SET escape_string_warning = off;'] : []),
+    'SET row_security = off;',
+  ].join('\n');
+}
+
+/** The socket under a pg client (pg-copy-streams writes to it the same way). */
+function socketOf(client: pg.Client): Socket {
+  return (client as unknown as { connection: { stream: Socket } }).connection.stream;
+}
+
+/** Whether the server refused something (an error it sent), as opposed to a failure on this side. */
+function isServerError(err: unknown): err is Error & { where?: string } {
+  return err instanceof CopyError || (err instanceof Error && 'severity' in err && 'code' in err);
+}
+
+function describeServerError(err: Error & { where?: string }): string {
+  return err.where ? `${err.message} (${err.where.split('\n')[0]})` : err.message;
+}
+
+function qualified(e: TocEntry): string {
+  return e.namespace ? `${e.namespace}.${e.tag}` : `${e.tag}`;
 }
