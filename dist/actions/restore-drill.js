@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore-drill.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-7KEXIRJC.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-AGKOECY3.js")).run());

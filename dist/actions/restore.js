@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-VMBI57YL.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-RMDXMH5Z.js")).run());

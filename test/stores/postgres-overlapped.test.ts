@@ -352,7 +352,8 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
       const failed = runs.flatMap((r) => r.failed ?? []);
       expect(failed).toHaveLength(1);
       expect(failed[0]).toMatch(/^COPY failed for table public\.refused: invalid input syntax for type integer/);
-      expect(failed[0]).toMatch(/\(COPY refused, line 1, column v: /);
+      // Where the rows stopped, without quoting the column's value (rows can hold secrets).
+      expect(failed[0]).toMatch(/ \(COPY refused, line 1, column v\)$/);
       expect(await counts(t, ['fine', 'refused'])).toEqual({ fine: 1_000, refused: 0 });
     } finally {
       await t.end();

@@ -7,8 +7,9 @@
 //      is still arriving, `jobs` - 1 tables load at a time (at least one: reading the archive is a job of its
 //      own), then `jobs`; the others wait for a slot and are loaded from the file then, largest first (small ones
 //      several to a session);
-//   3. the rest of the data section (sequence values, large objects) with pg_restore once the archive is complete:
-//      each block's offset is patched into the file's TOC as the block ends, so pg_restore seeks straight to them;
+//   3. the rest of the data section (sequence values, large objects) with pg_restore once the archive is complete,
+//      beside the tables still loading: each block's offset is patched into the file's TOC as the block ends, so
+//      pg_restore seeks straight to them;
 //   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j.
 //
 // Together the four steps restore exactly what one `pg_restore -j` run would: every TOC entry belongs to one of
@@ -215,7 +216,6 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   // Tables whose blocks have started wait in `waiting`, in archive order, for pre-data and a free job slot.
   const waiting: Block[] = [];
   const blocks = new Map<TocEntry, Block>();
-  const loaded = new Set<TocEntry>();
   let loading = 0;
   let preDataDone = false;
   // While the archive is still arriving, reading it (unsealing, decompressing, writing) takes a job slot of its
@@ -250,7 +250,6 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       )
         bytes += size(waiting[taken++]!);
       const batch = waiting.splice(0, taken);
-      for (const b of batch) loaded.add(b.entry);
       loading++;
       track(
         load(batch).finally(() => {
@@ -262,6 +261,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   };
 
   let header: ArchiveHeader | undefined;
+  let preData: Promise<void> | undefined;
   const events: Array<() => Promise<void>> = [];
   const printer = new CustomArchivePrinter(() => false, {
     head: (h) => {
@@ -271,12 +271,11 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         // TimescaleDB's chunks are left to its own restore hooks: loaded as pg_restore loads them.
         freeze = !hasTimescale(h);
         await o.beforeRestore?.(h);
-        track(
-          pgRestore('pre-data', ['--section=pre-data', o.file]).then(() => {
-            preDataDone = true;
-            pump();
-          }),
-        );
+        preData = pgRestore('pre-data', ['--section=pre-data', o.file]).then(() => {
+          preDataDone = true;
+          pump();
+        });
+        track(preData);
       });
     },
     blockStart: (entry, start) => {
@@ -315,11 +314,16 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     for (const ev of events.splice(0)) await ev();
     streaming = false;
     pump();
-    while (active.size > 0) await Promise.race(active);
-    // The rest of the data section, then post-data, as one pg_restore -j would order them.
+    // The rest of the data section (sequence values, large objects, tables dumped as INSERTs) needs only the schema
+    // and the whole archive: it goes in beside the tables still loading, as pg_restore -j would run it.
     const sections = effectiveSections(header!.toc);
-    const rest = header!.toc.filter((e) => sections.get(e) === SECTION_DATA && !loaded.has(e));
-    if (rest.length > 0) await pgRestore('data (other)', ['-L', await listFile(rest), o.file]);
+    const rest = header!.toc.filter((e) => sections.get(e) === SECTION_DATA && !blocks.has(e));
+    if (rest.length > 0) {
+      const list = await listFile(rest);
+      track(preData!.then(() => pgRestore('data (other)', ['-L', list, o.file])));
+    }
+    while (active.size > 0) await Promise.race(active);
+    // Then post-data, as one pg_restore -j would order it.
     await pgRestore('post-data', ['-j', String(o.jobs), '--section=post-data', o.file]);
     return runs;
   } catch (err) {
@@ -370,8 +374,10 @@ function isServerError(err: unknown): err is Error & { where?: string } {
   return err instanceof CopyError || (err instanceof Error && 'severity' in err && 'code' in err);
 }
 
+/** The server's message and where in the rows it stopped, without the column's value (COPY's CONTEXT quotes it). */
 function describeServerError(err: Error & { where?: string }): string {
-  return err.where ? `${err.message} (${err.where.split('\n')[0]})` : err.message;
+  const where = err.where?.split('\n')[0]?.replace(/: ".*$/s, '');
+  return where ? `${err.message} (${where})` : err.message;
 }
 
 function qualified(e: TocEntry): string {
