@@ -19,6 +19,8 @@ import type pg from 'pg';
 const COPY_DATA = 0x64; // 'd'
 const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]); // 'c', length 4
 const HEADER = 5;
+/** How pg_dump ends a COPY statement (the options, FREEZE, go after it). */
+const FROM_STDIN = / FROM stdin;$/;
 
 /** What a failed COPY reports: the server's message, and where in the data it stopped. */
 export class CopyError extends Error {
@@ -182,10 +184,11 @@ export async function canFreeze(client: pg.Client, copyStmt: string): Promise<bo
  */
 export async function copyBlock(client: pg.Client, block: CopyBlock, bufSize: number): Promise<void> {
   let stmt = block.copyStmt.trimEnd();
-  if (block.freeze) {
+  const freeze = block.freeze && FROM_STDIN.test(stmt);
+  if (freeze) {
     await client.query('BEGIN');
     await client.query(`TRUNCATE ONLY ${copyTarget(stmt)}`);
-    stmt = `${stmt.replace(/ FROM stdin;$/, '')} FROM stdin WITH (FREEZE)`;
+    stmt = `${stmt.replace(FROM_STDIN, '')} FROM stdin WITH (FREEZE)`;
   }
   const copy = new CopyIn(stmt);
   client.query(copy as unknown as pg.QueryConfig);
@@ -209,7 +212,7 @@ export async function copyBlock(client: pg.Client, block: CopyBlock, bufSize: nu
   }
   socket.write(COPY_DONE);
   await copy.finished();
-  if (block.freeze) await client.query('COMMIT');
+  if (freeze) await client.query('COMMIT');
 }
 
 function write(socket: Socket, data: Buffer): Promise<void> {
