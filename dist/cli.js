@@ -7,7 +7,7 @@ import "./chunks/chunk-B5MALTEK.js";
 // src/cli/index.ts
 await runOnCommandThread(
   new URL(import.meta.url),
-  async (proc) => (await import("./chunks/main-4NRWRKWC.js")).main(process.argv.slice(2), {
+  async (proc) => (await import("./chunks/main-2EL52I5U.js")).main(process.argv.slice(2), {
     get stdin() {
       return proc.stdin;
     },

@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/backup-RKMSFKKV.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/backup-LWR5CEWS.js")).run());

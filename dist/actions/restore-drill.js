@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore-drill.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-U6SMJZTL.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-73V5SLUZ.js")).run());

@@ -5,4 +5,4 @@ import {
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-ONWW7FZG.js")).run());
+await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/restore-RSLXZRED.js")).run());

@@ -161,8 +161,11 @@ function copyTarget(copyStmt: string): string {
 export interface CopyBlock {
   /** The TOC entry's COPY statement: `COPY schema.table (columns) FROM stdin;`. */
   copyStmt: string;
-  /** Load frozen after a TRUNCATE ONLY in the same transaction (a plain table just created by this restore). */
-  freeze: boolean;
+  /**
+   * Whether the table may be loaded frozen (TRUNCATE ONLY, then COPY FREEZE, in one transaction): it was created
+   * empty by this restore. copyBlock still checks that it is a plain table (not partitioned, not foreign).
+   */
+  mayFreeze: boolean;
   /**
    * Reads the block's bytes after its header, from `pos` on, into `buf`: resolves with how many (at least one,
    * waiting for them if need be), rejects when there are none to come. They are rewritten in place, then sent.
@@ -170,21 +173,21 @@ export interface CopyBlock {
   read(buf: Buffer, pos: number): Promise<number>;
 }
 
-/** The relation kinds a COPY FREEZE loads: plain tables (not partitioned ones, not foreign ones). */
-export async function canFreeze(client: pg.Client, copyStmt: string): Promise<boolean> {
-  const r = await client.query('SELECT relkind FROM pg_catalog.pg_class WHERE oid = $1::regclass', [
-    copyTarget(copyStmt),
-  ]);
+/** Whether the COPY can load FREEZE: the statement ends as pg_dump ends it and names a plain table. */
+async function canFreeze(client: pg.Client, stmt: string): Promise<boolean> {
+  if (!FROM_STDIN.test(stmt)) return false;
+  const r = await client.query('SELECT relkind FROM pg_catalog.pg_class WHERE oid = $1::regclass', [copyTarget(stmt)]);
   return r.rows[0]?.relkind === 'r';
 }
 
 /**
  * Loads one data block into the table its COPY statement names. Rejects with CopyError when the server refuses
- * the rows (the client's session is then in an unknown state: drop it), with the reader's error when reading fails.
+ * the rows, or with the server's error when it refuses the statements around them (the session is then in an
+ * unknown state: dropSession), with the reader's error when reading fails.
  */
 export async function copyBlock(client: pg.Client, block: CopyBlock, bufSize: number): Promise<void> {
   let stmt = block.copyStmt.trimEnd();
-  const freeze = block.freeze && FROM_STDIN.test(stmt);
+  const freeze = block.mayFreeze && (await canFreeze(client, stmt));
   if (freeze) {
     await client.query('BEGIN');
     await client.query(`TRUNCATE ONLY ${copyTarget(stmt)}`);
@@ -213,6 +216,15 @@ export async function copyBlock(client: pg.Client, block: CopyBlock, bufSize: nu
   socket.write(COPY_DONE);
   await copy.finished();
   if (freeze) await client.query('COMMIT');
+}
+
+/**
+ * Ends a session at once, whatever it is in the middle of (a COPY cut mid-message cannot be ended politely): the
+ * server rolls back what it had not committed.
+ */
+export async function dropSession(client: pg.Client): Promise<void> {
+  (client as unknown as { connection: Connection }).connection.stream.destroy();
+  await client.end().catch(() => {});
 }
 
 function write(socket: Socket, data: Buffer): Promise<void> {

@@ -16,11 +16,10 @@
 // them, by the section pg_restore itself would give it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
-import type { Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
 import { type ArchiveHeader, CustomArchivePrinter, type TocEntry } from './archive.ts';
-import { CopyError, canFreeze, copyBlock } from './copy-in.ts';
+import { CopyError, copyBlock, dropSession } from './copy-in.ts';
 
 const SECTION_NONE = 1;
 const SECTION_PRE_DATA = 2;
@@ -151,21 +150,24 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   const idle: pg.Client[] = [];
   const busy = new Set<pg.Client>();
   let session = '';
-  let freeze = false;
+  let mayFreeze = false;
   const take = async (): Promise<pg.Client> => {
     let client = idle.pop();
     if (!client) {
-      client = await o.connect();
-      client.on('error', () => {}); // a dropped connection fails the COPY under way, which reports it
-      await client.query(session);
+      const fresh = await o.connect();
+      fresh.on('error', () => {}); // a dropped connection fails the COPY under way, which reports it
+      await fresh.query(session).catch(async (err: unknown) => {
+        await dropSession(fresh);
+        throw err;
+      });
+      client = fresh;
     }
     busy.add(client);
     return client;
   };
-  const drop = async (client: pg.Client) => {
+  const drop = (client: pg.Client) => {
     busy.delete(client);
-    socketOf(client).destroy();
-    await client.end().catch(() => {});
+    return dropSession(client);
   };
   // The bytes of a block after its header, from the file as far as it has been written, until the block's end.
   const reader = (b: Block) => async (buf: Buffer, pos: number) => {
@@ -192,8 +194,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         const copyStmt = b.entry.copyStmt!;
         client ??= await take();
         try {
-          const block = { copyStmt, freeze: freeze && (await canFreeze(client, copyStmt)), read: reader(b) };
-          await copyBlock(client, block, FEED_BYTES);
+          await copyBlock(client, { copyStmt, mayFreeze, read: reader(b) }, FEED_BYTES);
         } catch (err) {
           if (aborted || !isServerError(err)) throw err;
           failed.push(`COPY failed for table ${qualified(b.entry)}: ${describeServerError(err)}`);
@@ -269,7 +270,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         header = h;
         session = sessionSetup(h);
         // TimescaleDB's chunks are left to its own restore hooks: loaded as pg_restore loads them.
-        freeze = !hasTimescale(h);
+        mayFreeze = !hasTimescale(h);
         await o.beforeRestore?.(h);
         preData = pgRestore('pre-data', ['--section=pre-data', o.file]).then(() => {
           preDataDone = true;
@@ -330,7 +331,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     aborted = true;
     wake();
     for (const c of children) c.kill('SIGTERM');
-    for (const c of busy) socketOf(c).destroy();
+    for (const c of busy) void dropSession(c);
     await Promise.allSettled([...active]);
     throw err;
   } finally {
@@ -362,11 +363,6 @@ function sessionSetup(header: ArchiveHeader): string {
     ...(/'off'/.test(stdStrings) ? ['SET escape_string_warning = off;'] : []),
     'SET row_security = off;',
   ].join('\n');
-}
-
-/** The socket under a pg client (pg-copy-streams writes to it the same way). */
-function socketOf(client: pg.Client): Socket {
-  return (client as unknown as { connection: { stream: Socket } }).connection.stream;
 }
 
 /** Whether the server refused something (an error it sent), as opposed to a failure on this side. */
