@@ -3,7 +3,7 @@
 // This module only uses node builtins and erasable TypeScript: worker threads load it directly.
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
-import { release } from './buffers.ts';
+import { largeCapacity, markExclusive, release } from './buffers.ts';
 
 export type ObjectType = 'config' | 'chunk' | 'snapshot' | 'lock' | 'set' | 'drill';
 
@@ -69,7 +69,7 @@ export function seal(
       params: { [zc.ZSTD_c_compressionLevel]: compressionLevel },
       // One output buffer of the input's size (the output is kept only when smaller) instead of a list of 16 KiB
       // pieces to concatenate: no garbage, and the memory under `packed` is all ours to release below.
-      chunkSize: Math.max(plaintext.byteLength, SEAL_CHUNK_MIN),
+      chunkSize: largeCapacity(Math.max(plaintext.byteLength, SEAL_CHUNK_MIN)),
     });
     // Keep raw unless compression saves at least 1/64: decompressing incompressible data is pure cost.
     if (packed.byteLength < plaintext.byteLength - (plaintext.byteLength >> 6)) {
@@ -168,10 +168,13 @@ export function unseal(
       // Without a size, zlib collects 16 KiB pieces and concatenates them: garbage that fragments the worker's
       // malloc arena, which then holds tens of MiB for the rest of a restore.
       const sized = expectedSize !== undefined && expectedSize >= 64 && expectedSize <= maxSize;
-      return zstdDecompressSync(body, {
+      const out = zstdDecompressSync(body, {
         maxOutputLength: Math.max(1, maxSize),
-        ...(sized ? { chunkSize: expectedSize } : {}),
+        ...(sized ? { chunkSize: largeCapacity(expectedSize) } : {}),
       });
+      // One piece (the sized case): the start of an output buffer nothing else uses.
+      if (sized && out.byteLength === expectedSize) markExclusive(out);
+      return out;
     } catch (err) {
       throw new EnvelopeError(`${type} ${id}: cannot decompress: ${(err as Error).message}`);
     } finally {

@@ -1,8 +1,9 @@
 // unseal() with the plaintext size a chunk reference records: one output allocation, and still exact when the
-// recorded size is wrong (the repository reports the mismatch itself, after unsealing).
+// recorded size is wrong (the repository reports the mismatch itself, after unsealing). And the large buffers
+// chunks travel in between threads.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ownsBuffer } from '../../src/pipeline/buffers.ts';
+import { largeBuffer, largeCapacity, ownsBuffer, release } from '../../src/pipeline/buffers.ts';
 import { type MasterKeys, seal, unseal } from '../../src/pipeline/envelope.ts';
 
 const keys: MasterKeys = { encryption: randomBytes(32), chunkId: randomBytes(32) };
@@ -33,5 +34,54 @@ describe('unseal with an expected size', () => {
 
   it('still refuses output beyond maxSize', () => {
     expect(() => unseal(keys, 'chunk', 'c1', sealed, 1 << 20, plain.length)).toThrow(/cannot decompress/);
+  });
+});
+
+describe('large buffers', () => {
+  const HUGE = 2 * 1024 * 1024;
+
+  it('asks for whole 2 MiB huge pages less malloc’s page from 1 MiB up, and the exact size below', () => {
+    expect(largeCapacity(1000)).toBe(1000);
+    expect(largeCapacity(1024 * 1024 - 1)).toBe(1024 * 1024 - 1);
+    for (const n of [1024 * 1024, HUGE - 4096, HUGE - 4095, HUGE, 5 * HUGE + 1, 8 * 1024 * 1024]) {
+      const c = largeCapacity(n);
+      expect(c).toBeGreaterThanOrEqual(n);
+      expect((c + 4096) % HUGE).toBe(0);
+      expect(c - n).toBeLessThan(HUGE);
+    }
+  });
+
+  it('hands out a view of its own memory: transferable, and freed by release', () => {
+    const b = largeBuffer(3 * 1024 * 1024 + 5);
+    expect(b.length).toBe(3 * 1024 * 1024 + 5);
+    expect(b.buffer.byteLength).toBe(largeCapacity(b.length));
+    expect(ownsBuffer(b)).toBe(true);
+    // A view of the start of memory that other views share is not owned: transferring it would empty them.
+    const shared = Buffer.allocUnsafeSlow(4 * 1024 * 1024);
+    expect(ownsBuffer(shared.subarray(0, 1024 * 1024))).toBe(false);
+    expect(ownsBuffer(b.subarray(1))).toBe(false);
+    release(b);
+    expect(b.length).toBe(0);
+  });
+
+  it('unseal returns a sized chunk as the start of such memory, and seal takes one in', () => {
+    const plain = compressible(2 * 1024 * 1024 + 99);
+    const input = largeBuffer(plain.length);
+    plain.copy(input);
+    const sealed = seal(keys, 'chunk', 'c2', input, 1);
+    const out = unseal(keys, 'chunk', 'c2', sealed, 8 << 20, plain.length);
+    expect(out.equals(plain)).toBe(true);
+    expect(ownsBuffer(out)).toBe(true);
+    expect(out.buffer.byteLength).toBe(largeCapacity(plain.length));
+  });
+
+  it("never takes a small chunk's memory for its own: it may be a slice of Node's shared pool", () => {
+    for (const size of [100, 2000, 4000]) {
+      const plain = compressible(size);
+      const out = unseal(keys, 'chunk', 'c3', seal(keys, 'chunk', 'c3', Buffer.from(plain), 1), 8 << 20, size);
+      expect(out.equals(plain)).toBe(true);
+      expect(ownsBuffer(out)).toBe(out.byteOffset === 0 && out.byteLength === out.buffer.byteLength);
+      expect(ownsBuffer(Buffer.from(out.buffer, 0, 1))).toBe(out.buffer.byteLength === 1);
+    }
   });
 });
