@@ -1,13 +1,14 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runOnCommandThread
-} from "./chunks/chunk-4WMELTGC.js";
+} from "./chunks/chunk-7LJHYNVW.js";
+import "./chunks/chunk-MLRTZV7U.js";
 import "./chunks/chunk-B5MALTEK.js";
 
 // src/cli/index.ts
 await runOnCommandThread(
   new URL(import.meta.url),
-  async (proc) => (await import("./chunks/main-T34IW5V5.js")).main(process.argv.slice(2), {
+  async (proc) => (await import("./chunks/main-VQ5KTP7S.js")).main(process.argv.slice(2), {
     get stdin() {
       return proc.stdin;
     },

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { MAPPED_FROM } from './pipeline/buffers.ts';
 
 const ROLE = 'backdrill-command';
 
@@ -45,7 +46,7 @@ export const HEAP_GROWING_PERCENT = 50;
  * fault costs about 2.5 us on this project's 2-core VM: the PostgreSQL bench's backup took 470k faults and its restore
  * 300k before, 80k and 55k after, 1 and 0.5 fewer CPU-s.
  */
-export const MALLOC_TUNABLES = 'glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=1048576:glibc.malloc.hugetlb=1';
+export const MALLOC_TUNABLES = `glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=${MAPPED_FROM}:glibc.malloc.hugetlb=1`;
 /** Set for the re-executed process: the user's GLIBC_TUNABLES (empty when unset), restored once it has started. */
 const TUNED = 'BACKDRILL_MALLOC_TUNED';
 

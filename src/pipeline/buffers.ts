@@ -6,8 +6,8 @@
 type Transferable = ArrayBuffer & { transfer(newLength: number): ArrayBuffer; readonly detached: boolean };
 
 const HUGE_PAGE = 2 * 1024 * 1024;
-/** From this size on, memory comes from a mapping of its own (command-thread.ts, MALLOC_TUNABLES). */
-const MAPPED_FROM = 1024 * 1024;
+/** From this size on, glibc maps memory directly (command-thread.ts builds its MALLOC_TUNABLES from it). */
+export const MAPPED_FROM = 1024 * 1024;
 
 /** Memory whose first bytes are one view's and whose rest is unused (largeBuffer's, and zstd's output). */
 const exclusive = new WeakSet<ArrayBuffer>();
