@@ -4,7 +4,7 @@ import { appendFileSync, readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
 import neo4j from 'neo4j-driver';
-import { runOnCommandThread } from '../src/command-thread.ts';
+import { runCommand } from '../src/command-process.ts';
 import { Repository } from '../src/repo/repository.ts';
 import { openBackend } from '../src/storage/index.ts';
 import { Neo4jStoreConfig } from '../src/stores/neo4j/config.ts';
@@ -125,10 +125,10 @@ async function child(args: ChildArgs): Promise<void> {
 }
 
 // Run only as the process's entry (the orchestrator imports this module for its types and constants), on the
-// command thread as the CLI and the actions run. Node resolves symlinks for the entry module's URL (node_modules
+// tuned process the CLI and the actions run in. Node resolves symlinks for the entry module's URL (node_modules
 // may be a link), so compare real paths.
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  await runOnCommandThread(new URL(import.meta.url), async () => {
+  await runCommand(new URL(import.meta.url), async () => {
     try {
       await child(JSON.parse(process.argv[2] ?? '{}') as ChildArgs);
     } catch (err) {

@@ -1,12 +1,12 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
-  runOnCommandThread
-} from "./chunks/chunk-7LJHYNVW.js";
+  runCommand
+} from "./chunks/chunk-6WI5BC34.js";
 import "./chunks/chunk-MLRTZV7U.js";
 import "./chunks/chunk-B5MALTEK.js";
 
 // src/cli/index.ts
-await runOnCommandThread(
+await runCommand(
   new URL(import.meta.url),
   async (proc) => (await import("./chunks/main-VQ5KTP7S.js")).main(process.argv.slice(2), {
     get stdin() {

@@ -1,9 +1,9 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
-  runOnCommandThread
-} from "../chunks/chunk-7LJHYNVW.js";
+  runCommand
+} from "../chunks/chunk-6WI5BC34.js";
 import "../chunks/chunk-MLRTZV7U.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runOnCommandThread(new URL(import.meta.url), async () => (await import("../chunks/backup-4JC4BKRT.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-4JC4BKRT.js")).run());

@@ -1,9 +1,9 @@
-// Process entry of the CLI bundle: runs main() on the command thread (src/command-thread.ts) with the real stdio,
-// and exits with the code main() returns. main.ts is imported on the command thread only: the main thread (which
-// may re-execute itself first) loads no more than the relay.
-import { runOnCommandThread } from '../command-thread.ts';
+// Process entry of the CLI bundle: runs main() in the tuned process of src/command-process.ts with the real stdio,
+// and exits with the code main() returns. main.ts is imported in the command only: a process that re-executes
+// itself loads no more than runCommand first.
+import { runCommand } from '../command-process.ts';
 
-await runOnCommandThread(new URL(import.meta.url), async (proc) =>
+await runCommand(new URL(import.meta.url), async (proc) =>
   (await import('./main.ts')).main(process.argv.slice(2), {
     get stdin() {
       return proc.stdin;

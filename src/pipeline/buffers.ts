@@ -6,7 +6,7 @@
 type Transferable = ArrayBuffer & { transfer(newLength: number): ArrayBuffer; readonly detached: boolean };
 
 const HUGE_PAGE = 2 * 1024 * 1024;
-/** From this size on, glibc maps memory directly (command-thread.ts builds its MALLOC_TUNABLES from it). */
+/** From this size on, glibc maps memory directly (command-process.ts builds its MALLOC_TUNABLES from it). */
 export const MAPPED_FROM = 1024 * 1024;
 
 /** Memory whose first bytes are one view's and whose rest is unused (largeBuffer's, and zstd's output). */
@@ -33,7 +33,7 @@ export function ownsBuffer(b: Uint8Array): boolean {
 /**
  * Bytes to ask for to hold `n`: from 1 MiB up, a whole number of 2 MiB huge pages less one 4 KiB page (for malloc's
  * header). glibc then maps exactly whole huge pages, Linux aligns such mappings to 2 MiB, and with the
- * glibc.malloc.hugetlb tunable (command-thread.ts) they are backed by transparent huge pages: one page fault per
+ * glibc.malloc.hugetlb tunable (command-process.ts) they are backed by transparent huge pages: one page fault per
  * 2 MiB instead of 512. On this project's 2-core VM a 4 KiB fault costs about 2.5 us: a restore's multi-MiB chunks
  * faulted in page by page cost 0.5 CPU-s per GiB. The unused tail is never touched where pages are 4 KiB.
  */

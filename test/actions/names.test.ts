@@ -24,14 +24,14 @@ describe('published actions match src/actions/names.ts', () => {
     expect(existsSync(`src/actions/${name}.ts`)).toBe(true);
   });
 
-  it('each entry point only calls run(), on the command thread', () => {
+  it('each entry point only calls run(), through runCommand', () => {
     for (const name of names) {
       const code = readFileSync(`src/actions/entry/${name}.ts`, 'utf8')
         .split('\n')
         .filter((l) => l.trim() !== '' && !l.startsWith('//'));
       expect(code).toEqual([
-        "import { runOnCommandThread } from '../../command-thread.ts';",
-        `await runOnCommandThread(new URL(import.meta.url), async () => (await import('../${name}.ts')).run());`,
+        "import { runCommand } from '../../command-process.ts';",
+        `await runCommand(new URL(import.meta.url), async () => (await import('../${name}.ts')).run());`,
       ]);
     }
   });

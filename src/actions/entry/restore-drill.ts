@@ -1,6 +1,6 @@
-// Bundle entry of the restore-drill action (dist/actions/restore-drill.js); the logic is in src/actions/restore-drill.ts. It runs on the
-// command thread (src/command-thread.ts), which caps V8's young generation. The logic is imported there only: the
-// main thread loads no more than the relay.
-import { runOnCommandThread } from '../../command-thread.ts';
+// Bundle entry of the restore-drill action (dist/actions/restore-drill.js); the logic is in src/actions/restore-drill.ts. It runs in the
+// tuned process of src/command-process.ts (V8's young generation capped, malloc tuned). The logic is imported in the
+// command only: a process that re-executes itself loads no more than runCommand first.
+import { runCommand } from '../../command-process.ts';
 
-await runOnCommandThread(new URL(import.meta.url), async () => (await import('../restore-drill.ts')).run());
+await runCommand(new URL(import.meta.url), async () => (await import('../restore-drill.ts')).run());

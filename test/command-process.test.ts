@@ -1,7 +1,9 @@
-// The committed bundle runs each command on a worker thread (src/command-thread.ts): what a user sees of the process
-// must not change: exit codes, standard input, and what Ctrl-C or a cancelled CI job (SIGINT, SIGTERM) does.
+// The committed bundle runs each command in a process that re-executed itself with tuned V8 and malloc settings, or on
+// a worker thread where it cannot (src/command-process.ts): what a user sees of the process must not change either
+// way: exit codes, standard input, and what Ctrl-C or a cancelled CI job (SIGINT, SIGTERM) does.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { SEMI_SPACE_FLAG, YOUNG_GENERATION_MIB } from '../src/command-process.ts';
 import { cliEnv, newLocation } from './helpers/repo.ts';
 
 const BIN = new URL('../bin/backdrill.js', import.meta.url).pathname;
@@ -23,9 +25,15 @@ function start(args: string[], env: NodeJS.ProcessEnv) {
   return { child, done, out: () => ({ stdout, stderr }) };
 }
 
-describe('the command thread of the bundle', () => {
+/** The two ways a command runs: on the re-executed process's main thread (the default), or on a worker thread. */
+const MODES = [
+  ['main thread', {}],
+  ['command thread', { BACKDRILL_COMMAND_THREAD: '1' }],
+] as const;
+
+describe.each(MODES)('a command of the bundle on the %s', (_mode, modeEnv) => {
   it('keeps exit codes, standard input and output', async () => {
-    const env = cliEnv(await newLocation('folder'));
+    const env = { ...cliEnv(await newLocation('folder')), ...modeEnv };
     const init = start(['init'], env);
     init.child.stdin.end();
     expect((await init.done).code).toBe(0);
@@ -48,14 +56,14 @@ describe('the command thread of the bundle', () => {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} during a backup of standard input ends the process as the signal does, with no snapshot`, async () => {
-      const env = cliEnv(await newLocation('folder'));
+      const env = { ...cliEnv(await newLocation('folder')), ...modeEnv };
       const init = start(['init'], env);
       init.child.stdin.end();
       expect((await init.done).code).toBe(0);
 
       const backup = start(['backup', '--stdin', '--name', 'endless.txt'], env);
       backup.child.stdin.write('data that never ends\n');
-      // Let the command thread start reading before the signal arrives.
+      // Let the command start reading before the signal arrives.
       await new Promise((r) => setTimeout(r, 1500));
       backup.child.kill(signal);
       expect(await backup.done).toEqual({ code: null, signal });
@@ -68,7 +76,7 @@ describe('the command thread of the bundle', () => {
   }
 });
 
-describe('the malloc tunables of a command (Linux)', () => {
+describe('the tuned process of a command', () => {
   /** Runs the fixture entry; what it saw of its process. */
   async function seen(env: NodeJS.ProcessEnv) {
     const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
@@ -81,6 +89,9 @@ describe('the malloc tunables of a command (Linux)', () => {
     const saw = JSON.parse(stdout) as {
       pid: number;
       reexecuted: boolean;
+      mainThread: boolean;
+      newSpaceMiB: number;
+      execArgv: string[];
       startedWith: string | null;
       env: string | null;
       child: string;
@@ -99,6 +110,18 @@ describe('the malloc tunables of a command (Linux)', () => {
     expect(s.child).toBe('unset');
   });
 
+  it("runs the command on the main thread with the young generation capped as a command thread's", async () => {
+    const tuned = await seen({});
+    expect(tuned.mainThread).toBe(true);
+    expect(tuned.execArgv).toContain(SEMI_SPACE_FLAG);
+    const worker = await seen({ BACKDRILL_COMMAND_THREAD: '1' });
+    expect(worker.mainThread).toBe(false);
+    expect(worker.code).toBe(3);
+    // V8's default grows to 128 MiB; both ways stop at the same cap.
+    expect(tuned.newSpaceMiB).toBe(worker.newSpaceMiB);
+    expect(tuned.newSpaceMiB).toBeLessThanOrEqual(YOUNG_GENERATION_MIB);
+  });
+
   it("keeps the user's own GLIBC_TUNABLES for the programs it starts", async () => {
     const s = await seen({ GLIBC_TUNABLES: 'glibc.rtld.optional_static_tls=1024' });
     expect(s.reexecuted).toBe(true);
@@ -108,12 +131,21 @@ describe('the malloc tunables of a command (Linux)', () => {
 
   it('leaves malloc alone when the user tuned it, or with BACKDRILL_MALLOC_TUNABLES=0', async () => {
     const mine = await seen({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' });
-    expect(mine.reexecuted).toBe(false);
     expect(mine.startedWith).toBe('GLIBC_TUNABLES=glibc.malloc.arena_max=4');
-    expect((await seen({ MALLOC_ARENA_MAX: '4' })).reexecuted).toBe(false);
+    expect(mine.child).toBe('glibc.malloc.arena_max=4');
+    expect((await seen({ MALLOC_ARENA_MAX: '4' })).startedWith).toBeNull();
     const off = await seen({ BACKDRILL_MALLOC_TUNABLES: '0' });
-    expect(off.reexecuted).toBe(false);
     expect(off.startedWith).toBeNull();
     expect(off.code).toBe(3);
+    // Still re-executed for the V8 flag.
+    expect(off.reexecuted).toBe(true);
+    expect(off.mainThread).toBe(true);
+  });
+
+  it('does not re-execute when the user capped the young generation and malloc is left alone', async () => {
+    const s = await seen({ BACKDRILL_MALLOC_TUNABLES: '0', NODE_OPTIONS: '--max-semi-space-size=8' });
+    expect(s.reexecuted).toBe(false);
+    expect(s.mainThread).toBe(true);
+    expect(s.newSpaceMiB).toBe(16);
   });
 });

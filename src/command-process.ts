@@ -1,9 +1,11 @@
-// Runs a whole command (the CLI's or an action's) on a worker thread with a capped V8 young generation; the main
-// thread only relays signals and the exit code. Why: V8 grows a busy thread's young generation to 128 MiB and keeps
-// it, nearly half of the 300 MiB a backup or restore may use, and the flag that caps it (--max-semi-space-size)
-// cannot be given to the node that a GitHub runner starts for an action; a worker's resourceLimits can.
-// Before that, on Linux, the process replaces itself once (execve: same pid, same standard streams) with one whose
-// glibc malloc is tuned (MALLOC_TUNABLES): glibc reads its tunables only when a process starts.
+// Runs a whole command (the CLI's or an action's) in a process tuned for streaming: V8's young generation capped,
+// its old generation kept close to what is alive, and on Linux glibc malloc tuned. Why: V8 grows a busy thread's
+// young generation to 128 MiB and keeps it, nearly half of the 300 MiB a backup or restore may use, and glibc's
+// default arenas fragment under multi-MiB chunks. Neither can be set from inside a running process, and a GitHub
+// runner starts an action's node without flags. So the process replaces itself once (execve: same pid, same
+// standard streams) with one started with the V8 flags and GLIBC_TUNABLES, and the command runs on its main thread.
+// Where a process cannot replace itself (no process.execve: Windows, or a seccomp policy refuses it), the command
+// runs on a worker thread instead, whose young generation resourceLimits can cap.
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
@@ -13,12 +15,18 @@ import { MAPPED_FROM } from './pipeline/buffers.ts';
 const ROLE = 'backdrill-command';
 
 /**
- * The young generation's size on the command thread, in MiB (V8's default grows to 128). Measured with the Neo4j
- * bench at 300k nodes (export, backup, restore peak RSS): 16 MiB 234/290/310 MiB, 32 MiB 200/297/326, 64 MiB
- * 213/296/337, on the main thread with the default 244/319/369. CPU seconds varied by +-20% between runs on the
- * shared machine, more than between these sizes; 32 is the middle.
+ * The young generation's size, in MiB (V8's default grows to 128). Measured with the Neo4j bench at 300k nodes
+ * (export, backup, restore peak RSS): 16 MiB 234/290/310 MiB, 32 MiB 200/297/326, 64 MiB 213/296/337, with V8's
+ * default 244/319/369. CPU seconds varied by +-20% between runs on the shared machine, more than between these
+ * sizes; 32 is the middle.
  */
 export const YOUNG_GENERATION_MIB = 32;
+/**
+ * The same cap as a V8 flag. V8 gives each of the young generation's two semi-spaces a third of it, rounded up to a
+ * power of two: a worker's 32 MiB young generation and this flag both make a new space of 32 MiB
+ * (v8.getHeapSpaceStatistics()).
+ */
+export const SEMI_SPACE_FLAG = '--max-semi-space-size=16';
 
 /**
  * How much V8 lets a heap's old generation grow past what the last full collection left alive, in percent (V8
@@ -48,7 +56,7 @@ export const HEAP_GROWING_PERCENT = 50;
  */
 export const MALLOC_TUNABLES = `glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=${MAPPED_FROM}:glibc.malloc.hugetlb=1`;
 /** Set for the re-executed process: the user's GLIBC_TUNABLES (empty when unset), restored once it has started. */
-const TUNED = 'BACKDRILL_MALLOC_TUNED';
+const TUNED = 'BACKDRILL_TUNED';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type RelayedSignal = (typeof SIGNALS)[number];
@@ -70,24 +78,34 @@ export interface CommandProcess {
 }
 
 /**
- * Call from a bundle entry module with its own URL: on the main thread it starts that module again on a command
- * thread and relays to it; on the command thread it runs `command` and sets the exit code it returns. On any other
- * thread (a pipeline worker loading the bundle) it does nothing. BACKDRILL_COMMAND_THREAD=0 runs `command` on the
- * main thread (debugging, profiling).
+ * Call from a bundle entry module with its own URL. On the main thread it tunes the process (tuneProcess) and runs
+ * `command`, setting the exit code it returns; where the process could not be started with the V8 flag, it starts
+ * the module again on a command thread (a worker with the young generation capped) and relays to it instead. On the
+ * command thread it runs `command`; on any other thread (a pipeline worker loading the bundle) it does nothing.
+ * BACKDRILL_COMMAND_THREAD=1 always runs `command` on a command thread.
  */
-export async function runOnCommandThread(
+export async function runCommand(
   entry: URL,
   /** Resolves with the exit code, or with anything else to keep process.exitCode as the command set it. */
   command: (proc: CommandProcess) => Promise<unknown>,
 ): Promise<void> {
-  if (isMainThread) tuneMalloc();
-  if (isMainThread && process.env.BACKDRILL_COMMAND_THREAD !== '0') {
-    process.exitCode = await relay(entry);
-    return;
-  }
   const data = workerData as Partial<CommandData> | null;
-  if (!isMainThread && data?.role !== ROLE) return;
-  if (!isMainThread) listenForSignals();
+  if (isMainThread) {
+    const capped = tuneProcess();
+    // A process-wide V8 flag, read at each collection; one the user gave node (NODE_OPTIONS, or an action's node)
+    // wins.
+    if (!nodeFlags().some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) {
+      setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    }
+    if (!capped || process.env.BACKDRILL_COMMAND_THREAD === '1') {
+      process.exitCode = await relay(entry);
+      return;
+    }
+  } else if (data?.role !== ROLE) {
+    return;
+  } else {
+    listenForSignals();
+  }
   let stdin: Readable | undefined;
   const proc: CommandProcess = {
     get stdin() {
@@ -100,45 +118,60 @@ export async function runOnCommandThread(
   if (typeof code === 'number') process.exitCode = code;
 }
 
+/** The flags node was started with: its command line's and NODE_OPTIONS'. */
+function nodeFlags(): string[] {
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+}
+
 /**
- * Main thread, first thing: re-executes the process with MALLOC_TUNABLES (never returns then), or, in the process
- * that was re-executed, gives the environment back its own GLIBC_TUNABLES so that the programs backdrill starts
- * (pg_dump, servers of a drill) do not inherit ours. Not when the user tuned malloc already (GLIBC_TUNABLES with
- * glibc.malloc, or a MALLOC_* variable), not off Linux, and not with BACKDRILL_MALLOC_TUNABLES=0. musl ignores it.
+ * Main thread, first thing: re-executes the process with SEMI_SPACE_FLAG and, on Linux, MALLOC_TUNABLES (never
+ * returns then), or, in the process that was re-executed, gives the environment back its own GLIBC_TUNABLES so that
+ * the programs backdrill starts (pg_dump, servers of a drill) do not inherit ours. Malloc is left alone when the user
+ * tuned it already (GLIBC_TUNABLES with glibc.malloc, or a MALLOC_* variable), off Linux, and with
+ * BACKDRILL_MALLOC_TUNABLES=0; musl ignores it. Returns whether the young generation is capped by a flag (ours, or
+ * the user's own --max-semi-space-size).
  */
-function tuneMalloc(): void {
+function tuneProcess(): boolean {
   const env = process.env;
   const original = env[TUNED];
   if (original !== undefined) {
     delete env[TUNED];
     if (original === '') delete env.GLIBC_TUNABLES;
     else env.GLIBC_TUNABLES = original;
-    return;
+    return true;
   }
+  const semiGiven = nodeFlags().some((a) => /^--max[-_]semi[-_]space[-_]size\b/.test(a));
+  const userMalloc =
+    /glibc\.malloc\./.test(env.GLIBC_TUNABLES ?? '') || Object.keys(env).some((k) => k.startsWith('MALLOC_'));
+  const malloc = process.platform === 'linux' && env.BACKDRILL_MALLOC_TUNABLES !== '0' && !userMalloc;
   const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
-  if (process.platform !== 'linux' || typeof execve !== 'function' || env.BACKDRILL_MALLOC_TUNABLES === '0') return;
-  if (/glibc\.malloc\./.test(env.GLIBC_TUNABLES ?? '') || Object.keys(env).some((k) => k.startsWith('MALLOC_'))) return;
-  const tunables = env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${MALLOC_TUNABLES}` : MALLOC_TUNABLES;
+  if ((semiGiven && !malloc) || typeof execve !== 'function') return semiGiven;
+  const flags = semiGiven ? [] : [SEMI_SPACE_FLAG];
+  const tunables = !malloc
+    ? env.GLIBC_TUNABLES
+    : env.GLIBC_TUNABLES
+      ? `${env.GLIBC_TUNABLES}:${MALLOC_TUNABLES}`
+      : MALLOC_TUNABLES;
   try {
-    execve.call(process, process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-      ...env,
-      GLIBC_TUNABLES: tunables,
-      [TUNED]: env.GLIBC_TUNABLES ?? '',
-    });
+    execve.call(
+      process,
+      process.execPath,
+      [process.execPath, ...process.execArgv, ...flags, ...process.argv.slice(1)],
+      {
+        ...env,
+        ...(tunables === undefined ? {} : { GLIBC_TUNABLES: tunables }),
+        [TUNED]: env.GLIBC_TUNABLES ?? '',
+      },
+    );
   } catch {
     // Could not re-execute (a seccomp policy, say): run as started, with glibc's defaults.
   }
+  return semiGiven;
 }
 
 /** Main thread: runs the entry on a command thread; resolves with its exit code. */
 function relay(entry: URL): Promise<number> {
   const data: CommandData = { role: ROLE, interactive: process.stderr.isTTY === true };
-  // A process-wide V8 flag, read at each collection (a worker cannot be given V8 flags of its own); one the user
-  // gave node (NODE_OPTIONS, or an action's node) wins.
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  if (!given.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) {
-    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  }
   const worker = new Worker(entry, {
     argv: process.argv.slice(2),
     workerData: data,
