@@ -540,7 +540,10 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       }
       await admin.query(`DROP DATABASE ${quoteIdent(to)} WITH (FORCE)`);
     }
-    await admin.query(`CREATE DATABASE ${quoteIdent(to)} TEMPLATE template0 ENCODING 'UTF8'`);
+    // CREATE DATABASE takes about 0.1 s (it copies template0 and checkpoints): the archive starts to arrive
+    // meanwhile, and nothing is restored before it is done (beforeRestore).
+    const created = admin.query(`CREATE DATABASE ${quoteIdent(to)} TEMPLATE template0 ENCODING 'UTF8'`);
+    created.catch(() => {}); // awaited below, whatever happens first
 
     const conn = withDatabase(target.conn, to);
     const env = libpqEnv(conn);
@@ -548,6 +551,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     // TimescaleDB's hooks wrap the restore when the archive installs it.
     const timescale: { client?: pg.Client } = {};
     const beforeRestore = async (header: ArchiveHeader) => {
+      await created;
       if (!hasTimescale(header)) return;
       timescale.client = await connect(conn, this.name);
       await timescale.client.query('CREATE EXTENSION IF NOT EXISTS timescaledb');
@@ -587,6 +591,8 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       await timescale.client?.query('SELECT timescaledb_post_restore()');
     } finally {
       await timescale.client?.end().catch(() => {});
+      // A restore that failed before the archive's head arrived: the admin session is not closed under it.
+      await created.catch(() => {});
     }
     const failures: string[] = [];
     for (const r of runs) {
