@@ -41,13 +41,16 @@ export async function run(): Promise<void> {
     let result: Awaited<ReturnType<typeof backupSet>> | undefined;
     let failure: unknown;
     try {
-      result = await withRepo(ctx, (repo) =>
-        backupSet(repo, ctx.loaded.config, stores, {
-          tags,
-          ...(set ? { backupSet: set } : {}),
-          env: process.env,
-          log: log(secrets),
-        }),
+      result = await withRepo(
+        ctx,
+        (repo) =>
+          backupSet(repo, ctx.loaded.config, stores, {
+            tags,
+            ...(set ? { backupSet: set } : {}),
+            env: process.env,
+            log: log(secrets),
+          }),
+        { pipeline: true },
       );
     } catch (err) {
       failure = err;

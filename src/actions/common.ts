@@ -154,11 +154,22 @@ export function selectStores(ctx: ActionContext, inputName: string = Input.store
   return wanted.length === 0 ? all : all.filter((s) => wanted.includes(s.name));
 }
 
-export async function withRepo<T>(ctx: ActionContext, fn: (repo: Repository) => Promise<T>): Promise<T> {
+/**
+ * Opens the repository, runs fn, and always closes it. `pipeline`: the action reads or writes chunks (the pipeline's
+ * workers start while the key file opens).
+ */
+export async function withRepo<T>(
+  ctx: ActionContext,
+  fn: (repo: Repository) => Promise<T>,
+  { pipeline = false }: { pipeline?: boolean } = {},
+): Promise<T> {
   const backend = openBackend(ctx.location);
   let repo: Repository;
   try {
-    repo = await Repository.open(backend, ctx.password === undefined ? {} : { password: ctx.password });
+    repo = await Repository.open(backend, {
+      ...(ctx.password === undefined ? {} : { password: ctx.password }),
+      pipeline,
+    });
   } catch (err) {
     await backend.close();
     if (ctx.password === undefined && isBackdrillError(err) && /no password was given/.test(err.message)) {

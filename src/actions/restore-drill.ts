@@ -48,14 +48,17 @@ export async function run(): Promise<void> {
     const alertKey = { kind: 'restore-drill', stores: stores.map((s) => s.name).join(',') } as const;
     let report: DrillReport;
     try {
-      report = await withRepo(ctx, (repo) =>
-        runDrill(repo, {
-          config: { ...ctx.loaded.config, stores },
-          drill,
-          checks,
-          ...(set ? { set } : {}),
-          log: log(secrets),
-        }),
+      report = await withRepo(
+        ctx,
+        (repo) =>
+          runDrill(repo, {
+            config: { ...ctx.loaded.config, stores },
+            drill,
+            checks,
+            ...(set ? { set } : {}),
+            log: log(secrets),
+          }),
+        { pipeline: true },
       );
     } catch (err) {
       // No report: the drill could not even start (no complete set, no sandbox provider, repository unreadable).

@@ -30,26 +30,30 @@ export async function run(): Promise<void> {
     const target = input(Input.target).trim();
     secrets.addUrlCredentials(target);
     const force = boolInput(Input.force, false);
-    const report = await withRepo(ctx, async (repo) => {
-      const snap = await repo.loadSnapshot(ref, { store: store!.name });
-      if (snap.store.name !== store!.name) {
-        throw new UsageError(
-          `input ${Input.snapshot}: snapshot ${snap.id.slice(0, 8)} belongs to store "${snap.store.name}", not "${store!.name}"`,
-        );
-      }
-      const r = await restoreStore(repo, store!, snap, { ...(target ? { target } : {}), force });
-      const out: RestoreReport = {
-        kind: 'restore',
-        store: store!.name,
-        snapshot_id: snap.id,
-        target: target ? redactLocation(target) : `the store's own url`,
-        duration_ms: r.durationMs,
-        phases_s: r.phases ?? {},
-        safety_snapshot_id: r.safety?.id ?? null,
-        warnings: r.warnings,
-      };
-      return out;
-    });
+    const report = await withRepo(
+      ctx,
+      async (repo) => {
+        const snap = await repo.loadSnapshot(ref, { store: store!.name });
+        if (snap.store.name !== store!.name) {
+          throw new UsageError(
+            `input ${Input.snapshot}: snapshot ${snap.id.slice(0, 8)} belongs to store "${snap.store.name}", not "${store!.name}"`,
+          );
+        }
+        const r = await restoreStore(repo, store!, snap, { ...(target ? { target } : {}), force });
+        const out: RestoreReport = {
+          kind: 'restore',
+          store: store!.name,
+          snapshot_id: snap.id,
+          target: target ? redactLocation(target) : `the store's own url`,
+          duration_ms: r.durationMs,
+          phases_s: r.phases ?? {},
+          safety_snapshot_id: r.safety?.id ?? null,
+          warnings: r.warnings,
+        };
+        return out;
+      },
+      { pipeline: true },
+    );
     for (const w of report.warnings) core.warning(secrets.redact(w));
     core.setOutput(
       Output.snapshotIds,

@@ -37,10 +37,13 @@ export async function run(): Promise<void> {
     let result: VerifyResult | null = null;
     let failure: unknown;
     try {
-      result = await withRepo(ctx, (repo) =>
-        withLock(repo, 'shared', { operation: 'verify' }, () =>
-          verifyRepository(repo, { readData: subset !== undefined, ...(subset ? { subset } : {}) }),
-        ),
+      result = await withRepo(
+        ctx,
+        (repo) =>
+          withLock(repo, 'shared', { operation: 'verify' }, () =>
+            verifyRepository(repo, { readData: subset !== undefined, ...(subset ? { subset } : {}) }),
+          ),
+        { pipeline: subset !== undefined },
       );
     } catch (err) {
       failure = err;

@@ -128,18 +128,26 @@ function repositoryFromConfigFile(values: OptionValues, env: NodeJS.ProcessEnv):
   return loadConfig(explicit ?? 'backdrill.yml', env).config.repository;
 }
 
-export async function openRepository(
-  values: OptionValues,
-  io: CliIO,
-  fromConfig?: RepositorySettings,
-): Promise<Repository> {
+/** How a command uses the repository it opens. */
+export interface RepositoryUse {
+  /** The repository section of the backdrill.yml the command read (flags and the environment still win). */
+  fromConfig?: RepositorySettings;
+  /** The command reads or writes chunks: start the pipeline's workers while the key file opens. */
+  pipeline?: boolean;
+}
+
+export async function openRepository(values: OptionValues, io: CliIO, use: RepositoryUse = {}): Promise<Repository> {
+  const { fromConfig } = use;
   const flagsOrEnv = str(values, 'repo') || io.env.BACKDRILL_REPOSITORY;
   const settings = fromConfig ?? (flagsOrEnv ? undefined : repositoryFromConfigFile(values, io.env));
   const location = repoLocation(values, io.env, settings);
   const password = passwordFor(values, io.env, settings);
   const backend = openBackend(location);
   try {
-    const repo = await Repository.open(backend, password === undefined ? {} : { password });
+    const repo = await Repository.open(backend, {
+      ...(password === undefined ? {} : { password }),
+      pipeline: use.pipeline === true,
+    });
     if (repo.weakKdf && io.env.BACKDRILL_INSECURE_TEST_KDF !== '1') {
       io.stderr.write(
         'warning: the key file for this password uses a weak KDF (made with BACKDRILL_INSECURE_TEST_KDF, a test ' +
@@ -188,9 +196,9 @@ export async function withRepository<T>(
   values: OptionValues,
   io: CliIO,
   fn: (repo: Repository) => Promise<T>,
-  fromConfig?: RepositorySettings,
+  use: RepositoryUse = {},
 ): Promise<T> {
-  const repo = await openRepository(values, io, fromConfig);
+  const repo = await openRepository(values, io, use);
   try {
     return await fn(repo);
   } finally {

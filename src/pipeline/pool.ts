@@ -28,15 +28,20 @@ function transferList(b: Uint8Array): ArrayBuffer[] {
 }
 
 function serve(): void {
-  const wire = (workerData as { keys: WireKeys }).keys;
-  const keys: MasterKeys = {
-    encryption: wire.encryption ? Buffer.from(wire.encryption) : null,
-    chunkId: Buffer.from(wire.chunkId),
-  };
+  // The keys come in the first message: a pool starts its workers before a repository's keys are unwrapped.
+  let keys: MasterKeys | undefined;
   const port = parentPort!;
-  port.on('message', (msg: { seq: number; task: Task }) => {
+  port.on('message', (msg: { keys: WireKeys } | { seq: number; task: Task }) => {
+    if ('keys' in msg) {
+      keys = {
+        encryption: msg.keys.encryption ? Buffer.from(msg.keys.encryption) : null,
+        chunkId: Buffer.from(msg.keys.chunkId),
+      };
+      return;
+    }
     const { seq, task } = msg;
     try {
+      if (!keys) throw new Error('pipeline worker: a task came before the keys');
       const out =
         task.op === 'seal'
           ? seal(keys, task.type, task.id, task.data, task.level)
@@ -71,10 +76,15 @@ export class PipelinePool {
   private seq = 0;
   private closed = false;
 
-  constructor(keys: MasterKeys, size = defaultPoolSize()) {
-    const wire: WireKeys = { encryption: keys.encryption, chunkId: keys.chunkId };
+  private keyed = false;
+
+  /**
+   * Starts the workers. Each loads its code (about 0.1 s on a 2-core runner) until setKeys gives it the keys: a
+   * repository opening its key file (scrypt, about 0.1 s too) can start them first.
+   */
+  constructor(size = defaultPoolSize()) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(workerUrl(), { workerData: { role: ROLE, keys: wire } });
+      const worker = new Worker(workerUrl(), { workerData: { role: ROLE } });
       // Idle workers must not keep a finished CLI alive; in-flight work holds a ref below.
       worker.unref();
       const slot: Slot = { worker, inFlight: 0 };
@@ -95,6 +105,15 @@ export class PipelinePool {
     }
   }
 
+  /** Gives the workers the keys they seal and unseal with; once, before any task. */
+  setKeys(keys: MasterKeys): this {
+    if (this.keyed) throw new Error('pipeline pool: the keys were given already');
+    const wire: WireKeys = { encryption: keys.encryption, chunkId: keys.chunkId };
+    for (const s of this.slots) s.worker.postMessage({ keys: wire });
+    this.keyed = true;
+    return this;
+  }
+
   private failAll(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
@@ -102,6 +121,7 @@ export class PipelinePool {
 
   private submit(task: Task): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error('pipeline pool is closed'));
+    if (!this.keyed) return Promise.reject(new Error('pipeline pool: no keys yet'));
     let slot = this.slots[0]!;
     for (const s of this.slots) if (s.inFlight < slot.inFlight) slot = s;
     const seq = this.seq++;

@@ -40,6 +40,12 @@ export interface InitOptions {
 
 export interface OpenOptions {
   password?: string;
+  /**
+   * For commands that read or write chunks: the pipeline's workers start loading now, while the key file is
+   * unwrapped (scrypt), instead of on the first chunk. Each takes about 0.1 s to start on a 2-core runner, and a
+   * restore waits for them before its first chunk.
+   */
+  pipeline?: boolean;
 }
 
 /**
@@ -147,6 +153,18 @@ export class Repository {
 
   /** Opens an existing repository: exit 10 when there is none, 12 when the password opens no key file. */
   static async open(backend: Backend, options: OpenOptions = {}): Promise<Repository> {
+    const pool = options.pipeline ? new PipelinePool() : undefined;
+    try {
+      const repo = await Repository.unlock(backend, options.password);
+      if (pool) repo.pool = pool.setKeys(repo.keys);
+      return repo;
+    } catch (err) {
+      await pool?.close();
+      throw err;
+    }
+  }
+
+  private static async unlock(backend: Backend, password: string | undefined): Promise<Repository> {
     let raw: Buffer;
     try {
       raw = await backend.get(layout.config);
@@ -174,7 +192,7 @@ export class Repository {
           { hint: 'the config object may have been tampered with; restore it from a copy of the repository' },
         );
       }
-      if (options.password !== undefined) {
+      if (password !== undefined) {
         throw new BackdrillError(
           'usage',
           `the repository at ${backend.location} is not encrypted, but a password was given`,
@@ -189,7 +207,7 @@ export class Repository {
       }
       return new Repository(backend, config, { encryption: null, chunkId: Buffer.from(config.chunkIdKey, 'base64') });
     }
-    if (options.password === undefined || options.password === '') {
+    if (password === undefined || password === '') {
       throw new BackdrillError(
         'usage',
         `the repository at ${backend.location} is encrypted and no password was given`,
@@ -218,7 +236,7 @@ export class Repository {
       }
       let opened: Awaited<ReturnType<typeof unwrapKeyFile>>;
       try {
-        opened = await unwrapKeyFile(file, options.password);
+        opened = await unwrapKeyFile(file, password);
       } catch (err) {
         damaged.push(`key file ${k.key}: ${(err as Error).message}`);
         continue;
@@ -272,7 +290,7 @@ export class Repository {
   }
 
   pipeline(): PipelinePool {
-    this.pool ??= new PipelinePool(this.keys);
+    this.pool ??= new PipelinePool().setKeys(this.keys);
     return this.pool;
   }
 

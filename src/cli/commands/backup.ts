@@ -130,7 +130,7 @@ ${repoEnvHelp}`,
         }
         return ExitCode.ok;
       },
-      config.repository,
+      { fromConfig: config.repository, pipeline: true },
     );
   },
 };
@@ -153,27 +153,32 @@ async function backupStdin(values: OptionValues, io: CliIO, tags: string[], wait
     throw new UsageError(`--name ${JSON.stringify(name)}: use letters, digits and . _ @ + = - (at most 200)`);
   }
   const store = ((values.store as string[] | undefined) ?? [])[0] ?? name;
-  return withRepository(values, io, async (repo) => {
-    const progress = new Progress(io, 'backup');
-    const snap = await backupStreams(
-      repo,
-      [{ name, source: io.stdin, disposable: io.stdinDisposable === true }],
-      { store: { name: store, kind: 'stream' }, tags },
-      { waitMs, onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`) },
-    );
-    progress.done();
-    const s = snap.stats;
-    if (values.json) {
-      io.stdout.write(`${JSON.stringify(stats(snap))}\n`);
-    } else {
-      io.stdout.write(
-        `snapshot ${snap.id.slice(0, 8)} saved: ${formatBytes(s.bytesProcessed)} processed, ` +
-          `${formatBytes(s.bytesAdded)} added (${s.chunksNew} new, ${s.chunksReused} reused chunks) ` +
-          `in ${(snap.timings.durationMs / 1000).toFixed(1)} s\n`,
+  return withRepository(
+    values,
+    io,
+    async (repo) => {
+      const progress = new Progress(io, 'backup');
+      const snap = await backupStreams(
+        repo,
+        [{ name, source: io.stdin, disposable: io.stdinDisposable === true }],
+        { store: { name: store, kind: 'stream' }, tags },
+        { waitMs, onProgress: (p) => progress.update(p.bytesProcessed, `${formatBytes(p.bytesAdded)} added`) },
       );
-    }
-    return ExitCode.ok;
-  });
+      progress.done();
+      const s = snap.stats;
+      if (values.json) {
+        io.stdout.write(`${JSON.stringify(stats(snap))}\n`);
+      } else {
+        io.stdout.write(
+          `snapshot ${snap.id.slice(0, 8)} saved: ${formatBytes(s.bytesProcessed)} processed, ` +
+            `${formatBytes(s.bytesAdded)} added (${s.chunksNew} new, ${s.chunksReused} reused chunks) ` +
+            `in ${(snap.timings.durationMs / 1000).toFixed(1)} s\n`,
+        );
+      }
+      return ExitCode.ok;
+    },
+    { pipeline: true },
+  );
 }
 
 export const dumpCommand: Command = {
@@ -193,36 +198,40 @@ ${repoEnvHelp}`,
   positionals: ['SNAPSHOT', 'NAME'],
   async run({ values, positionals }, io) {
     const [ref, name] = positionals as [string, string];
-    return withRepository(values, io, async (repo) =>
-      withReadLock(repo, values, 'dump', async () => {
-        const snap = await repo.loadSnapshot(ref);
-        const artifact = findArtifact(snap, name);
-        const progress = new Progress(io, 'dump', artifact.size);
-        let done = 0;
-        const source = async function* () {
-          // Each chunk goes through stream.pipeline into a file or stdout: done with by the next one.
-          for await (const chunk of readArtifact(repo, artifact, { releaseConsumed: true })) {
-            done += chunk.length;
-            progress.update(done);
-            yield chunk;
+    return withRepository(
+      values,
+      io,
+      async (repo) =>
+        withReadLock(repo, values, 'dump', async () => {
+          const snap = await repo.loadSnapshot(ref);
+          const artifact = findArtifact(snap, name);
+          const progress = new Progress(io, 'dump', artifact.size);
+          let done = 0;
+          const source = async function* () {
+            // Each chunk goes through stream.pipeline into a file or stdout: done with by the next one.
+            for await (const chunk of readArtifact(repo, artifact, { releaseConsumed: true })) {
+              done += chunk.length;
+              progress.update(done);
+              yield chunk;
+            }
+          };
+          const output = values.output as string | undefined;
+          if (output) {
+            const tmp = join(dirname(output), `.${randomBytes(6).toString('hex')}.backdrill-partial`);
+            try {
+              await pipeline(source(), createWriteStream(tmp, { flags: 'wx' }));
+              await rename(tmp, output);
+            } catch (err) {
+              await unlink(tmp).catch(() => {});
+              throw err;
+            }
+          } else {
+            await pipeline(source(), nonClosing(io.stdout));
           }
-        };
-        const output = values.output as string | undefined;
-        if (output) {
-          const tmp = join(dirname(output), `.${randomBytes(6).toString('hex')}.backdrill-partial`);
-          try {
-            await pipeline(source(), createWriteStream(tmp, { flags: 'wx' }));
-            await rename(tmp, output);
-          } catch (err) {
-            await unlink(tmp).catch(() => {});
-            throw err;
-          }
-        } else {
-          await pipeline(source(), nonClosing(io.stdout));
-        }
-        progress.done();
-        return ExitCode.ok;
-      }),
+          progress.done();
+          return ExitCode.ok;
+        }),
+      { pipeline: true },
     );
   },
 };

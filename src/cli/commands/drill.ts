@@ -72,7 +72,7 @@ ${repoEnvHelp}`,
         io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : markdown);
         return report.passed ? ExitCode.ok : ExitCode.integrity;
       },
-      loaded.config.repository,
+      { fromConfig: loaded.config.repository, pipeline: true },
     );
   },
 };

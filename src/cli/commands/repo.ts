@@ -183,43 +183,49 @@ ${repoEnvHelp}`,
   async run({ values }, io) {
     const subsetText = values['read-data-subset'] as string | undefined;
     const subset = subsetText === undefined ? undefined : parseSubset(subsetText);
-    return withRepository(values, io, async (repo) => {
-      const result = await withReadLock(repo, values, 'verify', () =>
-        verifyRepository(repo, {
-          readData: Boolean(values['read-data']) || subset !== undefined,
-          ...(subset ? { subset } : {}),
-          onProgress: (done, total) => {
-            if (io.interactive) io.stderr.write(`\r\x1b[Kreading chunks ${done}/${total}`);
-          },
-        }),
-      );
-      if (io.interactive) io.stderr.write('\r\x1b[K');
-      if (values.json) {
-        json(io, {
-          ok: result.ok,
-          errors: result.errors,
-          snapshots: result.snapshots,
-          chunks: result.chunks,
-          chunks_read: result.chunksRead,
-          bytes_read: result.bytesRead,
-          unreferenced_chunks: result.unreferenced,
-        });
-      } else {
-        for (const e of result.errors) {
-          io.stderr.write(
-            `error: ${e.object}: ${e.message} (snapshots: ${e.snapshots.map((s) => s.slice(0, 8)).join(', ')})\n`,
+    const readData = Boolean(values['read-data']) || subset !== undefined;
+    return withRepository(
+      values,
+      io,
+      async (repo) => {
+        const result = await withReadLock(repo, values, 'verify', () =>
+          verifyRepository(repo, {
+            readData,
+            ...(subset ? { subset } : {}),
+            onProgress: (done, total) => {
+              if (io.interactive) io.stderr.write(`\r\x1b[Kreading chunks ${done}/${total}`);
+            },
+          }),
+        );
+        if (io.interactive) io.stderr.write('\r\x1b[K');
+        if (values.json) {
+          json(io, {
+            ok: result.ok,
+            errors: result.errors,
+            snapshots: result.snapshots,
+            chunks: result.chunks,
+            chunks_read: result.chunksRead,
+            bytes_read: result.bytesRead,
+            unreferenced_chunks: result.unreferenced,
+          });
+        } else {
+          for (const e of result.errors) {
+            io.stderr.write(
+              `error: ${e.object}: ${e.message} (snapshots: ${e.snapshots.map((s) => s.slice(0, 8)).join(', ')})\n`,
+            );
+          }
+          print(
+            io,
+            `${result.snapshots} snapshot(s), ${result.chunks} chunk(s) referenced` +
+              (result.chunksRead ? `, ${result.chunksRead} read (${formatBytes(result.bytesRead)})` : '') +
+              (result.unreferenced ? `, ${result.unreferenced} unreferenced (prune collects them)` : '') +
+              (result.ok ? ': no errors' : `: ${result.errors.length} error(s)`),
           );
         }
-        print(
-          io,
-          `${result.snapshots} snapshot(s), ${result.chunks} chunk(s) referenced` +
-            (result.chunksRead ? `, ${result.chunksRead} read (${formatBytes(result.bytesRead)})` : '') +
-            (result.unreferenced ? `, ${result.unreferenced} unreferenced (prune collects them)` : '') +
-            (result.ok ? ': no errors' : `: ${result.errors.length} error(s)`),
-        );
-      }
-      return result.ok ? ExitCode.ok : ExitCode.integrity;
-    });
+        return result.ok ? ExitCode.ok : ExitCode.integrity;
+      },
+      { pipeline: readData },
+    );
   },
 };
 

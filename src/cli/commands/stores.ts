@@ -111,7 +111,7 @@ ${repoEnvHelp}`,
         }
         return ExitCode.ok;
       },
-      repository,
+      { fromConfig: repository, pipeline: true },
     );
   },
 };
@@ -148,7 +148,7 @@ ${repoEnvHelp}`,
         }
         return diffs.length === 0 ? ExitCode.ok : ExitCode.integrity;
       },
-      repository,
+      { fromConfig: repository },
     );
   },
 };
