@@ -3,7 +3,7 @@
 // way: exit codes, standard input, and what Ctrl-C or a cancelled CI job (SIGINT, SIGTERM) does.
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { SEMI_SPACE_FLAG, YOUNG_GENERATION_MIB } from '../src/command-process.ts';
+import { SEMI_SPACE_FLAGS, YOUNG_GENERATION_MIB } from '../src/command-process.ts';
 import { cliEnv, newLocation } from './helpers/repo.ts';
 
 const BIN = new URL('../bin/backdrill.js', import.meta.url).pathname;
@@ -113,7 +113,7 @@ describe('the tuned process of a command', () => {
   it("runs the command on the main thread with the young generation capped as a command thread's", async () => {
     const tuned = await seen({});
     expect(tuned.mainThread).toBe(true);
-    expect(tuned.execArgv).toContain(SEMI_SPACE_FLAG);
+    expect(tuned.execArgv).toEqual(expect.arrayContaining(SEMI_SPACE_FLAGS));
     const worker = await seen({ BACKDRILL_COMMAND_THREAD: '1' });
     expect(worker.mainThread).toBe(false);
     expect(worker.code).toBe(3);
