@@ -6,4 +6,4 @@ import "../chunks/chunk-MLRTZV7U.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/verify.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/verify-QQCDRS2Q.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/verify-VJG6NVMN.js")).run());

@@ -2,7 +2,7 @@
 // per object, with the object's type and ID bound in as associated data (see docs/repository-format.md).
 // This module only uses node builtins and erasable TypeScript: worker threads load it directly.
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { ZstdDecompress, constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { largeCapacity, markExclusive, release } from './buffers.ts';
 
 export type ObjectType = 'config' | 'chunk' | 'snapshot' | 'lock' | 'set' | 'drill';
@@ -119,11 +119,6 @@ export function unseal(
   maxSize: number = MAX_OBJECT_SIZE,
   /** The plaintext size the caller expects (a chunk's recorded size): decompression then allocates it once. */
   expectedSize?: number,
-  /**
-   * Memory to decompress into, when it holds `expectedSize` with room to spare (memory of a chunk that was done
-   * with). The result is then a view of it; otherwise `into` is left alone.
-   */
-  into?: Buffer,
 ): Buffer {
   const buf = Buffer.isBuffer(sealed) ? sealed : Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (buf.length < HEADER_LEN || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -173,11 +168,10 @@ export function unseal(
       // Without a size, zlib collects 16 KiB pieces and concatenates them: garbage that fragments the worker's
       // malloc arena, which then holds tens of MiB for the rest of a restore.
       const sized = expectedSize !== undefined && expectedSize >= 64 && expectedSize <= maxSize;
-      const maxOutputLength = Math.max(1, maxSize);
-      const out =
-        sized && into && into.length > expectedSize
-          ? decompressInto(body, maxOutputLength, into)
-          : zstdDecompressSync(body, { maxOutputLength, ...(sized ? { chunkSize: largeCapacity(expectedSize) } : {}) });
+      const out = zstdDecompressSync(body, {
+        maxOutputLength: Math.max(1, maxSize),
+        ...(sized ? { chunkSize: largeCapacity(expectedSize) } : {}),
+      });
       // One piece (the sized case): the start of an output buffer nothing else uses.
       if (sized && out.byteLength === expectedSize) markExclusive(out);
       return out;
@@ -189,39 +183,6 @@ export function unseal(
     }
   }
   throw new EnvelopeError(`${type} ${id}: unknown compression flag ${flag}`);
-}
-
-/** The synchronous path of Node's zlib, whose output buffer a caller may set (undocumented, but there since Node 0.x). */
-interface SyncEngine {
-  _outBuffer: Buffer;
-  _outOffset: number;
-  _chunkSize: number;
-  _finishFlushFlag: number;
-  _processChunk(chunk: Uint8Array, flushFlag: number): Buffer;
-}
-
-/**
- * zstdDecompressSync, but into `into`: fresh memory is zeroed by the kernel when first touched, which cost a
- * PostgreSQL bench restore 0.65 CPU-s (whole 2 MiB pages for every decompressed chunk). zstdDecompressSync runs
- * `_processChunk` on an engine whose output buffer it allocated; this sets that buffer first. Output that does not
- * fit spills into buffers zlib allocates, as it would anyway; where the engine lacks these fields (another Node), it
- * is zstdDecompressSync.
- */
-function decompressInto(body: Uint8Array, maxOutputLength: number, into: Buffer): Buffer {
-  const engine = new ZstdDecompress({ maxOutputLength }) as unknown as Partial<SyncEngine>;
-  if (
-    typeof engine._processChunk !== 'function' ||
-    typeof engine._finishFlushFlag !== 'number' ||
-    !Buffer.isBuffer(engine._outBuffer) ||
-    engine._outOffset !== 0 ||
-    typeof engine._chunkSize !== 'number'
-  ) {
-    (engine as unknown as { close(): void }).close();
-    return zstdDecompressSync(body, { maxOutputLength, chunkSize: into.length });
-  }
-  engine._outBuffer = into;
-  engine._chunkSize = into.length;
-  return engine._processChunk(body, engine._finishFlushFlag);
 }
 
 /** Whether a sealed object says it is encrypted (read from its header; used to open a repository). */

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { MAPPED_FROM, markExclusive, ownsBuffer, release } from './buffers.ts';
+import { ownsBuffer, release } from './buffers.ts';
 import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
 
 const ROLE = 'backdrill-pipeline';
@@ -27,24 +27,11 @@ function transferList(b: Uint8Array): ArrayBuffer[] {
   return ownsBuffer(b) ? [b.buffer as ArrayBuffer] : [];
 }
 
-/** Chunk memory a worker keeps to decompress into (see PipelinePool.recycle); more is freed. */
-const MAX_SPARES = 2;
-
 function serve(): void {
   // The keys come in the first message: a pool starts its workers before a repository's keys are unwrapped.
   let keys: MasterKeys | undefined;
-  const spares: Buffer[] = [];
-  /** The smallest spare that holds `size` bytes with room to spare (see unseal's `into`). */
-  const spareFor = (size: number | undefined): Buffer | undefined => {
-    if (size === undefined) return undefined;
-    let best = -1;
-    for (let i = 0; i < spares.length; i++) {
-      if (spares[i]!.length > size && (best < 0 || spares[i]!.length < spares[best]!.length)) best = i;
-    }
-    return best < 0 ? undefined : spares.splice(best, 1)[0];
-  };
   const port = parentPort!;
-  port.on('message', (msg: { keys: WireKeys } | { spare: ArrayBuffer } | { seq: number; task: Task }) => {
+  port.on('message', (msg: { keys: WireKeys } | { seq: number; task: Task }) => {
     if ('keys' in msg) {
       keys = {
         encryption: msg.keys.encryption ? Buffer.from(msg.keys.encryption) : null,
@@ -52,22 +39,13 @@ function serve(): void {
       };
       return;
     }
-    if ('spare' in msg) {
-      const b = Buffer.from(msg.spare);
-      if (spares.length < MAX_SPARES) spares.push(b);
-      else release(b);
-      return;
-    }
     const { seq, task } = msg;
-    const into = task.op === 'unseal' ? spareFor(task.expectedSize) : undefined;
-    let used = false;
     try {
       if (!keys) throw new Error('pipeline worker: a task came before the keys');
       const out =
         task.op === 'seal'
           ? seal(keys, task.type, task.id, task.data, task.level)
-          : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize, into);
-      used = into !== undefined && out.buffer === into.buffer;
+          : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize);
       const reply: Reply = { seq, ok: true, data: out };
       port.postMessage(reply, transferList(out));
     } catch (err) {
@@ -79,7 +57,6 @@ function serve(): void {
       };
       port.postMessage(reply);
     }
-    if (into && !used) spares.push(into);
     // The input was transferred or copied to this thread and the reply is on its way (transferred or copied):
     // free it now rather than at this worker's next GC.
     release(task.data);
@@ -100,7 +77,6 @@ export class PipelinePool {
   private closed = false;
 
   private keyed = false;
-  private nextSpare = 0;
 
   /**
    * Starts the workers. Each loads its code (about 0.1 s on a 2-core runner) until setKeys gives it the keys: a
@@ -118,12 +94,8 @@ export class PipelinePool {
         const p = this.pending.get(reply.seq);
         if (!p) return;
         this.pending.delete(reply.seq);
-        if (reply.ok) {
-          const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
-          // Its ArrayBuffer (transferred or copied) is new on this thread and only this view refers to it.
-          markExclusive(data);
-          p.resolve(data);
-        } else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
+        if (reply.ok) p.resolve(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
+        else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
       });
       worker.on('error', (err) => this.failAll(err));
       worker.on('exit', (code) => {
@@ -131,22 +103,6 @@ export class PipelinePool {
       });
       this.slots.push(slot);
     }
-  }
-
-  /**
-   * Hands memory of a chunk that was read and is done with back to a worker, which decompresses a later chunk into
-   * it instead of into fresh memory (that the kernel zeroes: see envelope.ts decompressInto). Memory that cannot
-   * be handed over (under 1 MiB, or shared with other views) is freed as release() frees it. `b` is unusable
-   * afterwards.
-   */
-  recycle(b: Uint8Array): void {
-    const ab = b.buffer;
-    if (this.closed || !ownsBuffer(b) || !(ab instanceof ArrayBuffer) || ab.byteLength < MAPPED_FROM) {
-      release(b);
-      return;
-    }
-    const slot = this.slots[this.nextSpare++ % this.slots.length]!;
-    slot.worker.postMessage({ spare: ab }, [ab]);
   }
 
   /** Gives the workers the keys they seal and unseal with; once, before any task. */

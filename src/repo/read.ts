@@ -2,6 +2,7 @@
 // manifest names (authenticated, size, HMAC ID), and bytes are yielded strictly in order. A damaged chunk stops
 // the stream with an integrity error before any of its bytes are yielded.
 import { BackdrillError } from '../errors.ts';
+import { release } from '../pipeline/buffers.ts';
 import type { Artifact, Snapshot } from './format.ts';
 import type { Repository } from './repository.ts';
 
@@ -55,8 +56,7 @@ export async function* readArtifact(
     total += chunk.length;
     fill();
     yield chunk;
-    // Its memory goes back to the pipeline, which decompresses a later chunk into it.
-    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) repo.pipeline().recycle(chunk);
+    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) release(chunk);
   }
   if (total !== artifact.size) {
     throw new BackdrillError(
