@@ -23,17 +23,18 @@ const ROLE = 'backdrill-command';
 export const YOUNG_GENERATION_MIB = 32;
 /**
  * The same cap as V8 flags. V8 gives each of the young generation's two semi-spaces a third of it, rounded up to a
- * power of two: a worker's 32 MiB young generation and a 16 MiB semi-space both make a new space of 32 MiB
+ * power of two: a worker's 32 MiB young generation and semi-spaces of half that both make a new space of 32 MiB
  * (v8.getHeapSpaceStatistics()). It starts at that size, as a worker's does: grown from V8's small default instead,
  * a Neo4j bench backup at 200k nodes took 18.8 CPU-s instead of 13.7 (restore 11.9 instead of 10.1).
  */
-export const SEMI_SPACE_FLAGS = ['--max-semi-space-size=16', '--min-semi-space-size=16'];
+const SEMI_SPACE_MIB = YOUNG_GENERATION_MIB / 2;
+export const SEMI_SPACE_FLAGS = [`--max-semi-space-size=${SEMI_SPACE_MIB}`, `--min-semi-space-size=${SEMI_SPACE_MIB}`];
 
 /**
  * How much V8 lets a heap's old generation grow past what the last full collection left alive, in percent (V8
  * picks 10 to 300 by itself, by how fast it collects). A backup or restore streams garbage that lives just long
  * enough to be promoted (a batch of rows until its transaction commits, a chunk's lines until they are parsed):
- * with V8's own choice the command thread's old generation swung between 20 and 90 MiB, with 50% it stays near 30.
+ * with V8's own choice the command's old generation swung between 20 and 90 MiB, with 50% it stays near 30.
  * Measured with the Neo4j bench at 300k nodes, restore peak RSS and client CPU seconds: V8's choice 300-316 MiB
  * and 10 CPU-s, 25% 245 / 14, 50% 264 / 12, 100% 278 / 12.5 (CPU seconds vary by 20% between runs here).
  */
@@ -80,7 +81,7 @@ export interface CommandProcess {
 
 /**
  * Call from a bundle entry module with its own URL. On the main thread it tunes the process (tuneProcess) and runs
- * `command`, setting the exit code it returns; where the process could not be started with the V8 flag, it starts
+ * `command`, setting the exit code it returns; where the process could not be started with the V8 flags, it starts
  * the module again on a command thread (a worker with the young generation capped) and relays to it instead. On the
  * command thread it runs `command`; on any other thread (a pipeline worker loading the bundle) it does nothing.
  * BACKDRILL_COMMAND_THREAD=1 always runs `command` on a command thread.
@@ -148,11 +149,7 @@ function tuneProcess(): boolean {
   const execve = (process as { execve?: (file: string, args: string[], env: NodeJS.ProcessEnv) => never }).execve;
   if ((semiGiven && !malloc) || typeof execve !== 'function') return semiGiven;
   const flags = semiGiven ? [] : SEMI_SPACE_FLAGS;
-  const tunables = !malloc
-    ? env.GLIBC_TUNABLES
-    : env.GLIBC_TUNABLES
-      ? `${env.GLIBC_TUNABLES}:${MALLOC_TUNABLES}`
-      : MALLOC_TUNABLES;
+  const tunables = malloc ? [env.GLIBC_TUNABLES, MALLOC_TUNABLES].filter(Boolean).join(':') : env.GLIBC_TUNABLES;
   try {
     execve.call(
       process,

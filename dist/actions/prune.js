@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runCommand
-} from "../chunks/chunk-HQ4ZU675.js";
+} from "../chunks/chunk-EGCGODZ4.js";
 import "../chunks/chunk-MLRTZV7U.js";
 import "../chunks/chunk-B5MALTEK.js";
 
