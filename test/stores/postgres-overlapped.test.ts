@@ -18,6 +18,8 @@ const PIECE = 64 * 1024;
 let dump: Buffer;
 /** Where the big table's data block lies in the archive. */
 let big: { start: number; end: number };
+/** Where the archive's first data block starts (the head, TOC and all, is before it). */
+let firstBlock = Number.POSITIVE_INFINITY;
 
 beforeAll(async () => {
   const info = services().postgres;
@@ -26,6 +28,7 @@ beforeAll(async () => {
   await c.connect();
   await c.query(
     `CREATE TABLE small (id int PRIMARY KEY, v text);
+     COMMENT ON TABLE small IS '${'A long comment: the TOC is then more than the 4 KiB the archive parser first waits for. '.repeat(60)}';
      INSERT INTO small SELECT i, md5(i::text) FROM generate_series(1, 1000) i;
      CREATE TABLE big (id int PRIMARY KEY, v text);
      INSERT INTO big SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, 200000) i;`,
@@ -35,6 +38,7 @@ beforeAll(async () => {
   const printer = new CustomArchivePrinter(() => false, {
     block: (e, start, end) => {
       if (e.tag === 'big') big = { start, end };
+      firstBlock = Math.min(firstBlock, start);
     },
   });
   printer.push(dump);
@@ -183,6 +187,15 @@ async function rowsArriving(c: pg.Client, table: string): Promise<number> {
   throw new Error(`no rows arrived in ${table} within 30 s`);
 }
 
+/** Polls `check` every 50 ms until it holds; fails after 30 s, naming what it waited for. */
+async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 30_000; ) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`waited 30 s for ${what}`);
+}
+
 /** The sessions other than `c`'s on its database, and what each runs. */
 async function otherSessions(c: pg.Client): Promise<string[]> {
   const r = await c.query(
@@ -268,6 +281,43 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
       dataBytes,
     );
     expect(rows).toEqual({ a_small: 1_000, b_huge: 150_000, c_mid: 20_000 });
+  });
+
+  it("a table's indexes and constraints go in once its rows are loaded, while another table still loads", async () => {
+    const target = await freshDatabase('early');
+    const c = new pg.Client(target.config);
+    const locker = new pg.Client(target.config);
+    await c.connect();
+    try {
+      // The archive stops before its first data block: pre-data goes in, then big is locked so that its load
+      // waits, and the rest of the archive arrives.
+      const s = stoppingSource(firstBlock);
+      const restoring = restoreInto(target.name, s.source);
+      await eventually(async () => {
+        const r = await c.query("SELECT to_regclass('big') IS NOT NULL AND to_regclass('small') IS NOT NULL AS ok");
+        return r.rows[0].ok === true && (await otherSessions(c)).length === 0;
+      }, 'pre-data to be restored');
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE big IN ACCESS EXCLUSIVE MODE');
+      s.resume();
+      const constraint = async (name: string) =>
+        (await c.query('SELECT 1 FROM pg_constraint WHERE conname = $1', [name])).rowCount === 1;
+      await eventually(() => constraint('small_pkey'), "small's primary key while big's load waits");
+      expect(await constraint('big_pkey')).toBe(false);
+      await locker.query('COMMIT');
+      const runs = await restoring;
+      expect(runs.filter((r) => r.code !== 0)).toEqual([]);
+      const what = runs.map((r) => r.what);
+      expect(what, JSON.stringify(what)).toContain('post-data (early: CONSTRAINT small small_pkey)');
+      // big's primary key came with the final post-data run, once its rows were in.
+      expect(await constraint('big_pkey')).toBe(true);
+      expect(what.indexOf('post-data')).toBeGreaterThan(what.indexOf('data of big'));
+      expect(await counts(c, ['small', 'big'])).toEqual({ small: 1000, big: 200000 });
+    } finally {
+      await locker.end();
+      await c.end();
+    }
   });
 
   it('an archive that fails mid-block fails the restore, leaves no load running and no rows of that table', async () => {

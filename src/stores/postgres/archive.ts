@@ -20,6 +20,8 @@ export interface TocEntry {
   defn?: string | null;
   /** 1 none (follows the entry before), 2 pre-data, 3 data, 4 post-data. */
   section: number;
+  /** The dump IDs of the entries this one depends on (pg_restore -j orders by them). */
+  dependencies: number[];
   /** Custom format: where in the archive the entry's data offset field is (flag byte, then offSize bytes). */
   offsetPos?: number;
   /** Directory format: the entry's data file. */
@@ -133,8 +135,9 @@ function readHead(r: Reader): { header: ArchiveHeader; end: number } {
     if (vmin >= 16) r.int(); // relkind
     r.str(); // owner
     r.str(); // "with oids"
-    while (r.str() !== null); // dependencies
-    const entry: TocEntry = { dumpId, hadDumper, tag, desc, namespace, copyStmt, section };
+    const dependencies: number[] = [];
+    for (let dep = r.str(); dep !== null; dep = r.str()) dependencies.push(Number(dep));
+    const entry: TocEntry = { dumpId, hadDumper, tag, desc, namespace, copyStmt, section, dependencies };
     if (desc !== null && SESSION_ENTRIES.has(desc)) entry.defn = defn;
     if (format === 'custom') {
       entry.offsetPos = r.pos;

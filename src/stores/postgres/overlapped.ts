@@ -10,7 +10,10 @@
 //   3. the rest of the data section (sequence values, large objects) with pg_restore once the archive is complete,
 //      beside the tables still loading: each block's offset is patched into the file's TOC as the block ends, so
 //      pg_restore seeks straight to them;
-//   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j.
+//   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j. As pg_restore -j
+//      does, a table's indexes and constraints go in as soon as its rows are loaded, while other tables still load:
+//      once the archive is complete and no table waits for a slot, a free slot builds them (pg_restore -L, one
+//      batch at a time), and the final pg_restore -j does the rest.
 //
 // Together the four steps restore exactly what one `pg_restore -j` run would: every TOC entry belongs to one of
 // them, by the section pg_restore itself would give it.
@@ -24,6 +27,13 @@ import { CopyError, copyBlock, dropSession } from './copy-in.ts';
 const SECTION_NONE = 1;
 const SECTION_PRE_DATA = 2;
 const SECTION_DATA = 3;
+const SECTION_POST_DATA = 4;
+/**
+ * Post-data entries that may go in before the others, once every entry they depend on is in: on a table, that its
+ * rows are loaded. These run in pg_restore's main pass; materialized view refreshes, event triggers and ACLs wait
+ * for passes of their own, and the rest (comments, triggers, rules, policies) is quick.
+ */
+const EARLY_POST_DATA = new Set(['INDEX', 'CONSTRAINT', 'FK CONSTRAINT']);
 const K_OFFSET_POS_SET = 2;
 /** Bytes a table's load reads from the file and sends to the server at a time. */
 const FEED_BYTES = 1 << 20;
@@ -97,6 +107,69 @@ function effectiveSections(toc: TocEntry[]): Map<TocEntry, number> {
   return out;
 }
 
+/**
+ * The post-data section, and which of its entries can go in early: an entry in EARLY_POST_DATA once everything it
+ * depends on is in. pg_restore -j counts a post-data entry's dependency on a table as one on the table's rows
+ * (repoint_table_dependencies), and so does this: such a dependency holds once backdrill has loaded the table's data
+ * block. A table whose rows come otherwise (none, INSERTs, a load that failed) keeps its entries for the final run.
+ */
+export class PostDataPlan {
+  /** The post-data entries, in TOC order. */
+  readonly entries: TocEntry[];
+  /** Entries given to an early run. */
+  readonly taken = new Set<number>();
+  /** Entries whose early run succeeded (a failed run's entries satisfy no dependency). */
+  readonly done = new Set<number>();
+  private readonly byId = new Map<number, TocEntry>();
+  /** A TABLE's dump ID -> its TABLE DATA's. */
+  private readonly dataOf = new Map<number, number>();
+
+  constructor(
+    toc: TocEntry[],
+    private readonly sections: Map<TocEntry, number>,
+  ) {
+    for (const e of toc) this.byId.set(e.dumpId, e);
+    for (const e of toc) {
+      if (e.desc !== 'TABLE DATA') continue;
+      for (const dep of e.dependencies) if (this.byId.get(dep)?.desc === 'TABLE') this.dataOf.set(dep, e.dumpId);
+    }
+    this.entries = toc.filter((e) => sections.get(e) === SECTION_POST_DATA);
+  }
+
+  /**
+   * The first entry, in TOC order, that can go in now, given the TABLE DATA entries loaded. One at a time: the
+   * final run waits for the early one under way (pg_restore -j keeps apart entries that lock the same tables; two
+   * runs know nothing of each other), and one entry is one index or constraint's work.
+   */
+  next(loaded: ReadonlySet<number>): TocEntry | undefined {
+    return this.entries.find(
+      (e) =>
+        EARLY_POST_DATA.has(e.desc ?? '') &&
+        !this.taken.has(e.dumpId) &&
+        e.dependencies.some((d) => this.dataOf.has(d)) &&
+        e.dependencies.every((d) => this.satisfied(d, loaded)),
+    );
+  }
+
+  /** The entries no early run took. */
+  rest(): TocEntry[] {
+    return this.entries.filter((e) => !this.taken.has(e.dumpId));
+  }
+
+  private satisfied(dep: number, loaded: ReadonlySet<number>): boolean {
+    const d = this.byId.get(dep);
+    if (!d) return false;
+    if (d.desc === 'TABLE') {
+      const data = this.dataOf.get(dep);
+      return data !== undefined && loaded.has(data);
+    }
+    const section = this.sections.get(d);
+    if (section === SECTION_PRE_DATA) return true;
+    if (section === SECTION_DATA) return loaded.has(dep);
+    return this.done.has(dep);
+  }
+}
+
 /** A data block in the archive: where it starts, and once it has been read, where it ends. */
 interface Block {
   entry: TocEntry;
@@ -122,8 +195,8 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   };
   const more = () => new Promise<void>((resolve) => waiters.push(resolve));
 
-  const pgRestore = async (what: string, args: string[]) => {
-    if (aborted) return; // checked in the same tick as the spawn: the abort below kills every child it starts
+  const pgRestore = async (what: string, args: string[]): Promise<PgRestoreRun | undefined> => {
+    if (aborted) return undefined; // checked in the same tick as the spawn: the abort below kills every child it starts
     let child: ChildProcess | undefined;
     const onSpawn = (proc: ChildProcess) => {
       child = proc;
@@ -132,6 +205,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     const run = await runPgRestore(o.pgRestore, what, [...args, '--dbname', o.database], o.env, { onSpawn });
     if (child) children.delete(child);
     runs.push(run);
+    return run;
   };
   const listFile = async (entries: TocEntry[]): Promise<string> => {
     const path = join(dirname(o.file), `list-${lists++}.txt`);
@@ -195,6 +269,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         client ??= await take();
         try {
           await copyBlock(client, { copyStmt, mayFreeze, read: reader(b) }, FEED_BYTES);
+          loaded.add(b.entry.dumpId);
         } catch (err) {
           if (aborted || !isServerError(err)) throw err;
           failed.push(`COPY failed for table ${qualified(b.entry)}: ${describeServerError(err)}`);
@@ -219,6 +294,12 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   const blocks = new Map<TocEntry, Block>();
   let loading = 0;
   let preDataDone = false;
+  // TABLE DATA entries loaded, and the post-data section (known with the TOC); early post-data runs one at a time,
+  // and only when pre-data went in without an error.
+  const loaded = new Set<number>();
+  let postData: PostDataPlan | undefined;
+  let early = false;
+  let earlyRunning = false;
   // While the archive is still arriving, reading it (unsealing, decompressing, writing) takes a job slot of its
   // own: on a machine with `jobs` cores, `jobs` loads beside it would only slow it and each other down.
   let streaming = true;
@@ -259,6 +340,30 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         }),
       );
     }
+    // The archive is complete, no table waits, and a slot is free while others load: a table loaded already gets
+    // its indexes and constraints now. Once nothing loads, the final post-data run takes over.
+    if (early && !streaming && !earlyRunning && !aborted && waiting.length === 0 && loading > 0 && loading < o.jobs) {
+      const entry = postData!.next(loaded);
+      if (!entry) return;
+      postData!.taken.add(entry.dumpId);
+      earlyRunning = true;
+      loading++;
+      const run = async () => {
+        const r = await pgRestore(`post-data (early: ${entry.desc} ${entry.tag})`, [
+          '-L',
+          await listFile([entry]),
+          o.file,
+        ]);
+        if (r?.code === 0) postData!.done.add(entry.dumpId);
+      };
+      track(
+        run().finally(() => {
+          earlyRunning = false;
+          loading--;
+          pump();
+        }),
+      );
+    }
   };
 
   let header: ArchiveHeader | undefined;
@@ -269,11 +374,13 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       events.push(async () => {
         header = h;
         session = sessionSetup(h);
+        postData = new PostDataPlan(h.toc, effectiveSections(h.toc));
         // TimescaleDB's chunks are left to its own restore hooks: loaded as pg_restore loads them.
         mayFreeze = !hasTimescale(h);
         await o.beforeRestore?.(h);
-        preData = pgRestore('pre-data', ['--section=pre-data', o.file]).then(() => {
+        preData = pgRestore('pre-data', ['--section=pre-data', o.file]).then((run) => {
           preDataDone = true;
+          early = run?.code === 0 && !hasTimescale(h);
           pump();
         });
         track(preData);
@@ -318,14 +425,16 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     // The rest of the data section (sequence values, large objects, tables dumped as INSERTs) needs only the schema
     // and the whole archive: it goes in beside the tables still loading, as pg_restore -j would run it.
     const sections = effectiveSections(header!.toc);
-    const rest = header!.toc.filter((e) => sections.get(e) === SECTION_DATA && !blocks.has(e));
-    if (rest.length > 0) {
-      const list = await listFile(rest);
-      track(preData!.then(() => pgRestore('data (other)', ['-L', list, o.file])));
+    const otherData = header!.toc.filter((e) => sections.get(e) === SECTION_DATA && !blocks.has(e));
+    if (otherData.length > 0) {
+      const list = await listFile(otherData);
+      track(preData!.then(() => pgRestore('data (other)', ['-L', list, o.file]).then(() => {})));
     }
     while (active.size > 0) await Promise.race(active);
-    // Then post-data, as one pg_restore -j would order it.
-    await pgRestore('post-data', ['-j', String(o.jobs), '--section=post-data', o.file]);
+    // Then the rest of post-data, as one pg_restore -j would order it.
+    const rest = postData!.rest();
+    if (postData!.taken.size === 0) await pgRestore('post-data', ['-j', String(o.jobs), '--section=post-data', o.file]);
+    else if (rest.length > 0) await pgRestore('post-data', ['-j', String(o.jobs), '-L', await listFile(rest), o.file]);
     return runs;
   } catch (err) {
     aborted = true;
