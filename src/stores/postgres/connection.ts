@@ -89,6 +89,11 @@ export function libpqEnv(c: PgConn): NodeJS.ProcessEnv {
 /** Opens a client; a failure becomes a usage error naming the store and what to check. */
 export async function connect(c: PgConn, store: string): Promise<pg.Client> {
   const client = new pg.Client({ ...clientConfig(c), connectionTimeoutMillis: 15_000 });
+  // Error events after connect (a server stopping or restarting) must not crash the process; the next query fails
+  // instead. Attached before connect: a server stopping as the session starts can send its FATAL in the same packet
+  // as ReadyForQuery, and pg emits it before the code after `await client.connect()` runs. (An error while
+  // connecting still rejects connect.)
+  client.on('error', () => {});
   try {
     await client.connect();
   } catch (err) {
@@ -107,7 +112,5 @@ export async function connect(c: PgConn, store: string): Promise<pg.Client> {
       cause: err,
     });
   }
-  // Error events after connect (server restart) must not crash the process; the next query fails instead.
-  client.on('error', () => {});
   return client;
 }
