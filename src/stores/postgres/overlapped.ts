@@ -13,7 +13,7 @@
 //   4. post-data (indexes, constraints, triggers, materialized view refreshes) with pg_restore -j. As pg_restore -j
 //      does, a table's indexes and constraints go in as soon as its rows are loaded, while other tables still load:
 //      once the archive is complete and no table waits for a slot, a free slot builds them (pg_restore -L, one
-//      batch at a time), and the final pg_restore -j does the rest.
+//      entry at a time), and the final pg_restore -j does the rest.
 //
 // Together the four steps restore exactly what one `pg_restore -j` run would: every TOC entry belongs to one of
 // them, by the section pg_restore itself would give it.
@@ -254,7 +254,9 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
         if (bytesRead === 0) throw new Error(`${o.file} ends at ${at}, before the ${written} bytes written`);
         return bytesRead;
       }
-      if (b.end !== undefined) throw new Error(`the data block of ${b.entry.tag} ends inside a chunk`);
+      // The block's end is known as soon as the archive piece holding it is parsed, before that piece is on disk:
+      // only bytes past the end mean the block ends inside one of its chunks.
+      if (b.end !== undefined && at >= b.end) throw new Error(`the data block of ${b.entry.tag} ends inside a chunk`);
       await more();
     }
   };
