@@ -187,15 +187,6 @@ async function rowsArriving(c: pg.Client, table: string): Promise<number> {
   throw new Error(`no rows arrived in ${table} within 30 s`);
 }
 
-/** Polls `check` every 50 ms until it holds; fails after 30 s, naming what it waited for. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (const started = Date.now(); Date.now() - started < 30_000; ) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`waited 30 s for ${what}`);
-}
-
 /** The sessions other than `c`'s on its database, and what each runs. */
 async function otherSessions(c: pg.Client): Promise<string[]> {
   const r = await c.query(
@@ -293,17 +284,28 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
       // waits, and the rest of the archive arrives.
       const s = stoppingSource(firstBlock);
       const restoring = restoreInto(target.name, s.source);
-      await eventually(async () => {
-        const r = await c.query("SELECT to_regclass('big') IS NOT NULL AND to_regclass('small') IS NOT NULL AS ok");
-        return r.rows[0].ok === true && (await otherSessions(c)).length === 0;
-      }, 'pre-data to be restored');
+      await expect
+        .poll(
+          async () => {
+            const r = await c.query("SELECT to_regclass('big') IS NOT NULL AND to_regclass('small') IS NOT NULL AS ok");
+            return r.rows[0].ok === true && (await otherSessions(c)).length === 0;
+          },
+          { timeout: 30_000, interval: 50, message: 'pre-data to be restored' },
+        )
+        .toBe(true);
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE big IN ACCESS EXCLUSIVE MODE');
       s.resume();
       const constraint = async (name: string) =>
         (await c.query('SELECT 1 FROM pg_constraint WHERE conname = $1', [name])).rowCount === 1;
-      await eventually(() => constraint('small_pkey'), "small's primary key while big's load waits");
+      await expect
+        .poll(() => constraint('small_pkey'), {
+          timeout: 30_000,
+          interval: 50,
+          message: "small's primary key while big's load waits",
+        })
+        .toBe(true);
       expect(await constraint('big_pkey')).toBe(false);
       await locker.query('COMMIT');
       const runs = await restoring;

@@ -369,6 +369,8 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   };
 
   let header: ArchiveHeader | undefined;
+  /** The section pg_restore gives each TOC entry (effectiveSections), once the TOC is known. */
+  let sections: Map<TocEntry, number> | undefined;
   let preData: Promise<void> | undefined;
   const events: Array<() => Promise<void>> = [];
   const printer = new CustomArchivePrinter(() => false, {
@@ -376,7 +378,8 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       events.push(async () => {
         header = h;
         session = sessionSetup(h);
-        postData = new PostDataPlan(h.toc, effectiveSections(h.toc));
+        sections = effectiveSections(h.toc);
+        postData = new PostDataPlan(h.toc, sections);
         // TimescaleDB's chunks are left to its own restore hooks: loaded as pg_restore loads them.
         mayFreeze = !hasTimescale(h);
         await o.beforeRestore?.(h);
@@ -426,8 +429,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     pump();
     // The rest of the data section (sequence values, large objects, tables dumped as INSERTs) needs only the schema
     // and the whole archive: it goes in beside the tables still loading, as pg_restore -j would run it.
-    const sections = effectiveSections(header!.toc);
-    const otherData = header!.toc.filter((e) => sections.get(e) === SECTION_DATA && !blocks.has(e));
+    const otherData = header!.toc.filter((e) => sections!.get(e) === SECTION_DATA && !blocks.has(e));
     if (otherData.length > 0) {
       const list = await listFile(otherData);
       track(preData!.then(() => pgRestore('data (other)', ['-L', list, o.file]).then(() => {})));
