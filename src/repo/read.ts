@@ -6,6 +6,12 @@ import { release } from '../pipeline/buffers.ts';
 import type { Artifact, Snapshot } from './format.ts';
 import type { Repository } from './repository.ts';
 
+/** Bytes of an artifact from `start` up to `end` (exclusive; the artifact's end when omitted). */
+export interface ByteRange {
+  start: number;
+  end?: number;
+}
+
 export function findArtifact(snapshot: Snapshot, name: string): Artifact {
   const artifact = snapshot.artifacts.find((a) => a.name === name);
   if (!artifact) {
@@ -36,13 +42,34 @@ export async function* readArtifact(
      * stream.pipeline into a writable, or code that copies or decodes each chunk before awaiting the next.
      */
     releaseConsumed?: boolean;
+    /** Only the bytes from `start` up to `end` (the artifact's end when omitted): just the chunks that hold them. */
+    range?: ByteRange;
   } = {},
 ): AsyncGenerator<Buffer> {
   const prefetch = Math.max(1, options.prefetch ?? repo.pipeline().size * 2 + 2);
-  const queue: Array<Promise<Buffer>> = [];
+  const start = options.range?.start ?? 0;
+  const end = options.range?.end ?? artifact.size;
+  if (
+    !(Number.isSafeInteger(start) && Number.isSafeInteger(end) && 0 <= start && start <= end && end <= artifact.size)
+  ) {
+    throw new BackdrillError(
+      'integrity',
+      `artifact ${artifact.name}: bytes ${start}-${end} asked for, it holds ${artifact.size}`,
+    );
+  }
+  // The chunks holding [start, end), and where the first one starts in the artifact. A whole read takes every
+  // chunk, whatever sizes the manifest gives them: their sum must then be the artifact's size.
   let next = 0;
+  let at = 0;
+  let last = artifact.chunks.length;
+  if (options.range) {
+    while (next < last && at + artifact.chunks[next]![1] <= start) at += artifact.chunks[next++]![1];
+    last = next;
+    for (let o = at; last < artifact.chunks.length && o < end; ) o += artifact.chunks[last++]![1];
+  }
+  const queue: Array<Promise<Buffer>> = [];
   const fill = () => {
-    while (queue.length < prefetch && next < artifact.chunks.length) {
+    while (queue.length < prefetch && next < last) {
       const p = repo.readChunk(artifact.chunks[next++]!);
       // Errors surface when the chunk's turn comes; until then they must not count as unhandled.
       p.catch(() => {});
@@ -53,15 +80,21 @@ export async function* readArtifact(
   let total = 0;
   while (queue.length > 0) {
     const chunk = await queue.shift()!;
-    total += chunk.length;
     fill();
-    yield chunk;
+    // The part of the chunk inside the range: all of it, but for the first and last chunks of a range.
+    const from = Math.max(0, start - at);
+    const to = options.range ? Math.min(chunk.length, end - at) : chunk.length;
+    at += chunk.length;
+    if (to <= from) continue;
+    const part = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
+    total += part.length;
+    yield part;
     if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) release(chunk);
   }
-  if (total !== artifact.size) {
+  if (total !== end - start) {
     throw new BackdrillError(
       'integrity',
-      `artifact ${artifact.name}: read ${total} bytes, the manifest says ${artifact.size}`,
+      `artifact ${artifact.name}: read ${total} bytes, the manifest says ${end - start}${options.range ? ` (bytes ${start}-${end})` : ''}`,
     );
   }
 }

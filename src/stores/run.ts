@@ -17,6 +17,7 @@ export function repoSource(repo: Repository, snapshot: Snapshot): ArtifactSource
     names: () => snapshot.artifacts.map((a) => a.name),
     size: (name) => findArtifact(snapshot, name).size,
     open: (name, options) => readArtifact(repo, findArtifact(snapshot, name), options),
+    averagePiece: repo.chunker.avg,
     capture: snapshot.capture,
   };
 }

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { BackdrillError } from '../errors.ts';
 import type { ByteSource } from '../pipeline/chunker.ts';
+import type { ByteRange } from '../repo/read.ts';
 import type { Fingerprint } from './fingerprint.ts';
 
 /** Where an adapter writes its artifacts during a backup. */
@@ -24,9 +25,14 @@ export interface ArtifactSource {
   /**
    * Bytes of an artifact, each chunk authenticated before it is yielded. With `{ releaseConsumed: true }` each
    * chunk's memory is freed when the next is asked for: only for stream.pipeline into a writable, or code done
-   * with a chunk before it awaits the next.
+   * with a chunk before it awaits the next. With `{ range }` only those bytes (just the chunks that hold them).
    */
-  open(name: string, options?: { releaseConsumed?: boolean }): AsyncIterable<Buffer>;
+  open(name: string, options?: { releaseConsumed?: boolean; range?: ByteRange }): AsyncIterable<Buffer>;
+  /**
+   * The average size of the pieces the bytes are stored in, when they are (the repository's chunks): a range read
+   * costs the pieces that hold it, so reading a few bytes of a large piece costs the whole piece.
+   */
+  averagePiece?: number;
   /** What the adapter recorded at backup time (StoreBackupResult.capture), when the source is a snapshot. */
   capture?: unknown;
 }

@@ -162,3 +162,60 @@ describe('reading with releaseConsumed', () => {
     }
   });
 });
+
+async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const b of source) parts.push(Buffer.from(b));
+  return Buffer.concat(parts);
+}
+
+describe('reading a byte range', () => {
+  it('gives exactly the bytes asked for, reading only the chunks that hold them; a range past the end is refused', async () => {
+    const repo = await initRepo(backendFor(await newLocation('folder')), { chunker: SMALL });
+    try {
+      const spec = { size: 100_003, seed: 'range', pieceSize: 777 };
+      const whole = await collect(randomStream(spec));
+      const snap = await backupStreams(repo, [{ name: 'data', source: randomStream(spec) }], {
+        store: { name: 'test', kind: 'stream' },
+      });
+      const artifact = findArtifact(snap, 'data');
+      const bounds = [0];
+      for (const [, size] of artifact.chunks) bounds.push(bounds.at(-1)! + size);
+      const b = bounds[5]!;
+      const ranges: Array<[number, number | undefined]> = [
+        [0, 0],
+        [0, 1],
+        [b - 1, b + 1], // across a chunk boundary
+        [b, bounds[6]], // exactly one chunk
+        [12_345, 67_890],
+        [99_000, undefined],
+        [100_003, undefined],
+      ];
+      for (const [start, end] of ranges) {
+        const read: number[] = [];
+        const counting = new Proxy(repo, {
+          get: (target, prop, receiver) =>
+            prop === 'readChunk'
+              ? (ref: [string, number, number]) => {
+                  read.push(artifact.chunks.findIndex((c) => c[0] === ref[0]));
+                  return target.readChunk(ref);
+                }
+              : Reflect.get(target, prop, receiver),
+        });
+        const range = end === undefined ? { start } : { start, end };
+        const got = await collect(readArtifact(counting, artifact, { range }));
+        expect(got.equals(whole.subarray(start, end)), `bytes ${start}-${end}`).toBe(true);
+        // The chunks read are those that overlap the range, no more.
+        const last = end ?? whole.length;
+        const holding = bounds.slice(0, -1).flatMap((s, i) => (s < last && bounds[i + 1]! > start ? [i] : []));
+        expect(new Set(read), `chunks for ${start}-${end}`).toEqual(new Set(holding));
+      }
+      const err = await collect(readArtifact(repo, artifact, { range: { start: 10, end: 100_004 } })).catch(
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ kind: 'integrity', message: expect.stringMatching(/bytes 10-100004 asked for/) });
+    } finally {
+      await repo.close();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CustomArchivePrinter } from '../../src/stores/postgres/archive.ts';
-import { overlappedRestore, type PgRestoreRun } from '../../src/stores/postgres/overlapped.ts';
+import { type BlockPlace, overlappedRestore, type PgRestoreRun } from '../../src/stores/postgres/overlapped.ts';
 import { tempDir } from '../helpers/repo.ts';
 import { freshDatabase, services } from '../services/context.ts';
 import { clientConfig } from '../services/postgres.ts';
@@ -105,7 +105,7 @@ async function restoreHeldBack(
   await t.connect();
   try {
     const s = stoppingSource(b.start + Math.floor((b.end - b.start) / 2), a.archive);
-    const restoring = restoreInto(target.name, s.source, dataBytes);
+    const restoring = restoreInto(target.name, s.source, dataBytes ? { dataBytes } : {});
     await rowsArriving(t, table);
     await during(t);
     s.resume();
@@ -144,10 +144,18 @@ function stoppingSource(at: number, archive: Buffer = dump) {
   return { source: source(), resume: () => go(), fail: (err: Error) => go(err) };
 }
 
+/**
+ * Restores into `database` from `source`: a stream read whole, or an archive in memory read in ranges (around the
+ * `direct` blocks, and each of those on its own). `ranges` collects the ranges read.
+ */
 async function restoreInto(
   database: string,
-  source: AsyncIterable<Uint8Array>,
-  dataBytes?: ReadonlyMap<number, number>,
+  source: AsyncIterable<Uint8Array> | Buffer,
+  options: {
+    dataBytes?: ReadonlyMap<number, number>;
+    direct?: ReadonlyMap<number, BlockPlace>;
+    ranges?: Array<[number, number | undefined]>;
+  } = {},
 ) {
   const info = services().postgres;
   const env = {
@@ -158,7 +166,13 @@ async function restoreInto(
     PGPASSWORD: info.password,
   };
   return overlappedRestore({
-    source,
+    read: (start, end) => {
+      options.ranges?.push([start, end]);
+      if (Buffer.isBuffer(source)) return pieces(source.subarray(start, end));
+      if (start !== 0 || end !== undefined) throw new Error('this source is read whole, from its start');
+      return source;
+    },
+    direct: options.direct,
     file: join(tempDir(), 'archive.dump'),
     pgRestore: join(info.binDir, 'pg_restore'),
     env,
@@ -169,7 +183,7 @@ async function restoreInto(
       return c;
     },
     jobs: 2,
-    dataBytes,
+    dataBytes: options.dataBytes,
   });
 }
 
@@ -320,6 +334,56 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
       await locker.end();
       await c.end();
     }
+  });
+
+  it('large tables load straight from their ranges of the archive; the rest of it is read once, around them', async () => {
+    const a = await archiveOf('direct', [
+      ['a_big', 60_000],
+      ['b_small', 500],
+      ['c_big', 40_000],
+    ]);
+    const bigs = ['a_big', 'c_big'].map((t) => a.blocks.get(t)!);
+    const direct = new Map(bigs.map((b) => [b.dumpId, { start: b.start, end: b.end }]));
+    const target = await freshDatabase('direct_target');
+    const ranges: Array<[number, number | undefined]> = [];
+    const runs = await restoreInto(target.name, a.archive, { direct, ranges });
+    expect(runs.filter((r) => r.code !== 0)).toEqual([]);
+    const t = new pg.Client(target.config);
+    await t.connect();
+    try {
+      expect(await counts(t, ['a_big', 'b_small', 'c_big'])).toEqual({ a_big: 60_000, b_small: 500, c_big: 40_000 });
+    } finally {
+      await t.end();
+    }
+    // Each large block is read on its own, and everything else once, in order, without them.
+    const places = bigs.map((b): [number, number] => [b.start, b.end]).sort((x, y) => x[0] - y[0]);
+    const around: Array<[number, number | undefined]> = [];
+    let at = 0;
+    for (const [start, end] of places) {
+      if (start > at) around.push([at, start]);
+      at = end;
+    }
+    around.push([at, undefined]);
+    expect(ranges.filter((r) => !places.some(([s, e]) => r[0] === s && r[1] === e))).toEqual(around);
+    expect(ranges.filter((r) => places.some(([s, e]) => r[0] === s && r[1] === e))).toHaveLength(2);
+  });
+
+  it('a large table recorded at the wrong place fails the restore, naming the table, with no pg_restore left', async () => {
+    const a = await archiveOf('misplaced', [
+      ['a_big', 20_000],
+      ['c_big', 20_000],
+    ]);
+    const [x, y] = ['a_big', 'c_big'].map((t) => a.blocks.get(t)!);
+    // The two tables' places swapped: each recorded start is a block's start, but not that table's.
+    const direct = new Map([
+      [x!.dumpId, { start: y!.start, end: y!.end }],
+      [y!.dumpId, { start: x!.start, end: x!.end }],
+    ]);
+    const target = await freshDatabase('misplaced_target');
+    const err = await restoreInto(target.name, a.archive, { direct }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^the data of public\.(a|c)_big is not where the backup recorded it/);
+    expect(pgRestoresFor(target.name)).toEqual([]);
   });
 
   it('an archive that fails mid-block fails the restore, leaves no load running and no rows of that table', async () => {

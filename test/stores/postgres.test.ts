@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/repo/repository.ts';
 import type { Fingerprint } from '../../src/stores/fingerprint.ts';
-import { PostgresAdapter, recordedDataBytes } from '../../src/stores/postgres/adapter.ts';
+import { PostgresAdapter, recordedBlocks } from '../../src/stores/postgres/adapter.ts';
 import { findBinaries } from '../../src/stores/postgres/binaries.ts';
 import { PostgresStoreConfig } from '../../src/stores/postgres/config.ts';
 import { backupStore, compareStore, repoSource, restoreStore } from '../../src/stores/run.ts';
@@ -91,12 +91,22 @@ describe('PostgreSQL backup and restore (real server)', () => {
       ]),
     );
 
-    // Each table's data size in the dump, recorded for the restore to load the largest first.
-    const sizes = recordedDataBytes(snapshot.capture, source)!;
+    // Each table's data size in the dump, recorded for the restore to load the largest first, and where its data
+    // block lies, for the restore to read large ones straight from the repository: a block header (type 1, the
+    // entry's dump ID) is at each recorded start.
+    const recorded = recordedBlocks(snapshot.capture, source);
+    const sizes = recorded.bytes!;
     expect(sizes.size).toBeGreaterThanOrEqual(tables.length - 1); // a materialized view's rows are not dumped
     const dumpSize = snapshot.artifacts.find((a) => a.name === `databases/${source}.dump`)!.size;
     expect([...sizes.values()].reduce((n, b) => n + b, 0)).toBeLessThan(dumpSize);
     expect(Math.min(...sizes.values())).toBeGreaterThan(0);
+    expect([...recorded.places!.keys()].sort()).toEqual([...sizes.keys()].sort());
+    for (const [id, place] of recorded.places!) {
+      const head: Buffer[] = [];
+      const range = { start: place.start, end: place.start + 6 };
+      for await (const b of repoSource(repo, snapshot).open(`databases/${source}.dump`, { range })) head.push(b);
+      expect([...Buffer.concat(head)]).toEqual([1, 0, id & 255, (id >> 8) & 255, 0, 0]);
+    }
 
     const target = newTarget();
     const r = await restoreStore(repo, storeFor(source), snapshot, { target: target.url });
@@ -264,7 +274,7 @@ describe('PostgreSQL backup and restore (real server)', () => {
 });
 
 describe('PostgreSQL bad input', () => {
-  it('a damaged chunk late in the dump fails the restore with an integrity error and leaves no pg_restore running', async () => {
+  it('a dump whose large tables load straight from the repository round-trips; a damaged chunk late in it fails the restore with an integrity error and leaves no pg_restore running', async () => {
     const db = (await freshDatabase('damaged')).name;
     await sql(
       db,
@@ -281,6 +291,13 @@ describe('PostgreSQL bad input', () => {
       const { snapshot } = await backupStore(small, store);
       const chunks = snapshot.artifacts[0]!.chunks;
       expect(chunks.length).toBeGreaterThan(10);
+      // Undamaged, it round-trips: z_last's block spans more than 16 chunks, so its rows load straight from the
+      // repository (a range of the dump read on its own) while the rest of the dump goes through the local file.
+      const place = recordedBlocks(snapshot.capture, db).places!;
+      expect(Math.max(...[...place.values()].map((p) => p.end - p.start))).toBeGreaterThan(16 * 64 * 1024);
+      const whole = newTarget();
+      await restoreStore(small, store, snapshot, { target: whole.url });
+      expect(await compareStore(small, store, snapshot, whole.url)).toEqual([]);
       // A chunk of z_last's rows: a_first's block is on disk, and may be loading, before the damage is read.
       const id = chunks.at(-2)![0];
       await small.backend.delete(`data/${id.slice(0, 2)}/${id}`);

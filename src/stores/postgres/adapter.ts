@@ -47,7 +47,14 @@ import {
   sequenceValues,
   sessionDefaults,
 } from './fingerprint.ts';
-import { hasTimescale, overlappedRestore, type PgRestoreRun, runPgRestore } from './overlapped.ts';
+import {
+  type BlockPlace,
+  DIRECT_MIN_PIECES,
+  hasTimescale,
+  overlappedRestore,
+  type PgRestoreRun,
+  runPgRestore,
+} from './overlapped.ts';
 import { ROW_HASH_METHOD } from './rowhash.ts';
 
 export interface PostgresTarget {
@@ -100,22 +107,35 @@ function withTotals(data: Record<string, DataSetPrint>, largeObjects: SetHash): 
   return largeObjects.count > 0 ? { ...out, [LARGE_OBJECTS]: largeObjects.digest() } : out;
 }
 
+const ByDumpId = z.record(z.string().regex(/^\d+$/), z.number().int().min(0));
+
 /**
- * The size of each table's data block in the dump of `db`, by dump ID, as the backup recorded it (snapshots from
- * before it did have none).
+ * What the backup recorded of each table's data block in the dump of `db`, by dump ID: its size (snapshots from
+ * before it did have none) and where it starts in the archive (likewise).
  */
-export function recordedDataBytes(capture: unknown, db: string): Map<number, number> | undefined {
+export function recordedBlocks(
+  capture: unknown,
+  db: string,
+): { bytes?: Map<number, number>; places?: Map<number, BlockPlace> } {
   const parsed = z
     .object({
       details: z.object({
         databases: z.array(
-          z.object({ database: z.string(), dataBytes: z.record(z.string(), z.number().int().min(0)).optional() }),
+          z.object({ database: z.string(), dataBytes: ByDumpId.optional(), dataStarts: ByDumpId.optional() }),
         ),
       }),
     })
     .safeParse(capture);
-  const bytes = parsed.success ? parsed.data.details.databases.find((d) => d.database === db)?.dataBytes : undefined;
-  return bytes ? new Map(Object.entries(bytes).map(([id, n]) => [Number(id), n])) : undefined;
+  const recorded = parsed.success ? parsed.data.details.databases.find((d) => d.database === db) : undefined;
+  if (!recorded?.dataBytes) return {};
+  const bytes = new Map(Object.entries(recorded.dataBytes).map(([id, n]) => [Number(id), n]));
+  if (!recorded.dataStarts) return { bytes };
+  const places = new Map<number, BlockPlace>();
+  for (const [id, start] of Object.entries(recorded.dataStarts)) {
+    const size = bytes.get(Number(id));
+    if (size !== undefined) places.set(Number(id), { start, end: start + size });
+  }
+  return { bytes, places };
 }
 
 /** Passes a stream's chunks on unchanged, showing each to `see` first. */
@@ -305,6 +325,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
       const env = { ...libpqEnv(conn), PGCLIENTENCODING: meta.encoding };
       const common = ['--snapshot', meta.snapshot, '--no-sync', '--dbname', db];
       const dataBytes: Record<number, number> = {};
+      const dataStarts: Record<number, number> = {};
       /** Resolves with what the archive held, hashed, once every byte of it is in the repository. */
       let dumpDone: Promise<{ tables: TableRows[]; largeObjects: SetHash }>;
       if (this.config.format === 'custom') {
@@ -312,10 +333,13 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         const proc = spawn(bins.pgDump, ['-Fc', '-Z0', ...common], { env, stdio: ['ignore', 'pipe', 'pipe'] });
         const exited = run(proc, `pg_dump of ${db}`);
         exited.catch(() => {});
-        // Each table's data size, for the restore to load the largest first (it learns them only as they arrive).
+        // Where each table's data lies, for the restore to load the largest first (it learns them only as they
+        // arrive) and to read the large ones straight from the repository.
         const printer = new CustomArchivePrinter(wanted, {
           block: (e, start, end) => {
-            if (e.desc === 'TABLE DATA') dataBytes[e.dumpId] = end - start;
+            if (e.desc !== 'TABLE DATA') return;
+            dataBytes[e.dumpId] = end - start;
+            dataStarts[e.dumpId] = start;
           },
         });
         const source = observed(proc.stdout!, (chunk) => guarded(() => printer.push(chunk)));
@@ -389,7 +413,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         encoding: meta.encoding,
         collate: meta.collate,
         ctype: meta.ctype,
-        ...(this.config.format === 'custom' ? { dataBytes } : {}),
+        ...(this.config.format === 'custom' ? { dataBytes, dataStarts } : {}),
       };
     } finally {
       await client.end().catch(() => {});
@@ -561,9 +585,18 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
     try {
       if (source.names().includes(dumpArtifact(from))) {
         // The archive is written to a local file and restored part by part while it arrives: each table's rows
-        // from the moment its data block starts (overlapped.ts).
+        // from the moment its data block starts, the large ones straight from the repository (overlapped.ts).
+        const name = dumpArtifact(from);
+        const recorded = recordedBlocks(source.capture, from);
+        const minDirect = source.averagePiece === undefined ? undefined : source.averagePiece * DIRECT_MIN_PIECES;
+        const direct =
+          minDirect === undefined
+            ? undefined
+            : new Map([...(recorded.places ?? [])].filter(([, p]) => p.end - p.start >= minDirect));
         runs = await overlappedRestore({
-          source: source.open(dumpArtifact(from), { releaseConsumed: true }),
+          read: (start, end) =>
+            source.open(name, { releaseConsumed: true, range: end === undefined ? { start } : { start, end } }),
+          direct,
           file: join(tmp, `${encodeURIComponent(from)}.dump`),
           pgRestore: bins.pgRestore,
           env,
@@ -571,7 +604,7 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
           connect: () => connect(conn, this.name),
           jobs,
           beforeRestore,
-          dataBytes: recordedDataBytes(source.capture, from),
+          dataBytes: recorded.bytes,
         });
       } else {
         const archive = join(tmp, `${encodeURIComponent(from)}.dir`);

@@ -45,7 +45,7 @@ const K_VERS_1_12 = (1 << 16) | (12 << 8);
 /** The TOC entries pg_restore runs at the start of every session (pg_backup_archiver.c processEncodingEntry and
  * its siblings). */
 const SESSION_ENTRIES = new Set(['ENCODING', 'STDSTRINGS', 'SEARCHPATH']);
-const BLK_DATA = 1;
+export const BLK_DATA = 1;
 const BLK_BLOBS = 3;
 
 class NeedMore extends Error {}
@@ -287,6 +287,31 @@ export class CustomArchivePrinter {
         this.state = 'blob-data';
       }
     }
+  }
+
+  /**
+   * Passes over the data block of entry `dumpId`, which spans [start, end) of the archive and is read elsewhere
+   * (nothing of it is hashed): every byte before `start` has been pushed, and the next one pushed is the one at
+   * `end`. Its events fire as for a block read.
+   */
+  skip(dumpId: number, start: number, end: number): TocEntry {
+    if (this.state === 'head') {
+      const rest = this.parseHead();
+      if (!rest) throw new Error(`the archive's TOC does not end before the data block at ${start}`);
+      this.data(rest);
+    }
+    const entry = this.entries.get(dumpId);
+    if (!entry) throw new Error(`data block for unknown TOC entry ${dumpId}`);
+    if (this.state !== 'block-header' || this.pending.length > 0 || this.pos !== start || end < start) {
+      throw new Error(`no data block starts at ${start} (entry ${dumpId} ${entry.desc} ${entry.tag})`);
+    }
+    this.current = entry;
+    this.blockStart = start;
+    this.seen.add(dumpId);
+    this.events.blockStart?.(entry, start);
+    this.pos = end;
+    this.endBlock();
+    return entry;
   }
 
   private startBlock(field: Buffer): void {

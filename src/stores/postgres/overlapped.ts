@@ -21,7 +21,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
-import { type ArchiveHeader, CustomArchivePrinter, type TocEntry } from './archive.ts';
+import { type ArchiveHeader, BLK_DATA, CustomArchivePrinter, type TocEntry } from './archive.ts';
 import { CopyError, copyBlock, dropSession } from './copy-in.ts';
 
 const SECTION_NONE = 1;
@@ -40,9 +40,21 @@ const FEED_BYTES = 1 << 20;
 /** A data block's header: its type byte and its dump ID (an int). */
 const BLOCK_HEADER = 6;
 
+/** Where a data block lies in the archive: [start, end). */
+export interface BlockPlace {
+  start: number;
+  end: number;
+}
+
 export interface OverlappedRestore {
-  /** The archive's bytes, in order. */
-  source: AsyncIterable<Uint8Array>;
+  /** The archive's bytes from `start` up to `end` (its end when omitted), in order. */
+  read(start: number, end?: number): AsyncIterable<Uint8Array>;
+  /**
+   * Data blocks (by dump ID) whose rows load straight from read(), never written to the local file: the large
+   * tables, where the backup recorded their places. Each takes a read of its own; the rest of the archive is read
+   * once, around them.
+   */
+  direct?: ReadonlyMap<number, BlockPlace> | undefined;
   /** Where to write the archive (its directory holds the -L list files too). */
   file: string;
   pgRestore: string;
@@ -56,6 +68,13 @@ export interface OverlappedRestore {
   /** Each table's data size by dump ID, when the backup recorded them: the largest then loads first. */
   dataBytes?: ReadonlyMap<number, number> | undefined;
 }
+
+/**
+ * A data block is read straight from the archive (OverlappedRestore.direct) from this many of the source's pieces
+ * on: the pieces holding its first and last bytes are read twice (the rest of the archive needs them too), and a
+ * piece read twice costs about as much as writing and reading a piece's worth of the local file.
+ */
+export const DIRECT_MIN_PIECES = 16;
 
 /** One step of a restore: a pg_restore run (its exit code and stderr), or backdrill's own load of tables' rows. */
 export interface PgRestoreRun {
@@ -175,6 +194,8 @@ interface Block {
   entry: TocEntry;
   start: number;
   end?: number;
+  /** Its rows load straight from the archive (OverlappedRestore.direct), not from the local file. */
+  direct: boolean;
 }
 
 /** Restores the archive as it is written; resolves with every pg_restore run (the caller reads their errors). */
@@ -260,6 +281,54 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       await more();
     }
   };
+  // The bytes of a direct block after its header, read straight from the archive. The header is checked first: the
+  // block must be where the backup said it is.
+  const directReader = (b: Block) => {
+    const pieces = o.read(b.start, b.end)[Symbol.asyncIterator]();
+    let piece: Buffer = Buffer.alloc(0);
+    const next = async (): Promise<boolean> => {
+      if (aborted) throw new Error('the restore was stopped');
+      const r = await pieces.next();
+      if (r.done) return false;
+      piece = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.length);
+      return true;
+    };
+    let checked = false;
+    const checkHeader = async () => {
+      const header = Buffer.alloc(BLOCK_HEADER);
+      let have = 0;
+      while (have < BLOCK_HEADER && (piece.length > 0 || (await next()))) {
+        const n = piece.copy(header, have);
+        have += n;
+        piece = piece.subarray(n);
+      }
+      if (
+        have < BLOCK_HEADER ||
+        header[0] !== BLK_DATA ||
+        header[1] !== 0 ||
+        header.readUInt32LE(2) !== b.entry.dumpId
+      ) {
+        throw new Error(
+          `the data of ${qualified(b.entry)} is not where the backup recorded it (bytes ${b.start}-${b.end} of the archive)`,
+        );
+      }
+      checked = true;
+    };
+    return {
+      read: async (buf: Buffer): Promise<number> => {
+        if (!checked) await checkHeader();
+        while (piece.length === 0) {
+          if (!(await next())) throw new Error(`the data block of ${qualified(b.entry)} ends before its end marker`);
+        }
+        const n = piece.copy(buf);
+        piece = piece.subarray(n);
+        return n;
+      },
+      close: async () => {
+        await pieces.return?.(undefined);
+      },
+    };
+  };
   // Loads whole tables one after the other on one session. A table the server refuses is listed and the next one
   // goes on; a failure to read the archive stops the restore.
   const load = async (batch: Block[]) => {
@@ -269,14 +338,17 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       for (const b of batch) {
         const copyStmt = b.entry.copyStmt!;
         client ??= await take();
+        const direct = b.direct ? directReader(b) : undefined;
         try {
-          await copyBlock(client, { copyStmt, mayFreeze, read: reader(b) }, FEED_BYTES);
+          await copyBlock(client, { copyStmt, mayFreeze, read: direct?.read ?? reader(b) }, FEED_BYTES);
           loaded.add(b.entry.dumpId);
         } catch (err) {
           if (aborted || !isServerError(err)) throw err;
           failed.push(`COPY failed for table ${qualified(b.entry)}: ${describeServerError(err)}`);
           await drop(client); // its session is inside a failed COPY or transaction
           client = undefined;
+        } finally {
+          await direct?.close();
         }
       }
     } catch (err) {
@@ -394,7 +466,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     blockStart: (entry, start) => {
       // A table dumped as INSERT statements (no COPY) goes with the rest of the data section, to pg_restore.
       if (entry.desc !== 'TABLE DATA' || !entry.copyStmt) return;
-      const b = { entry, start };
+      const b = { entry, start, direct: directIds.has(entry.dumpId) };
       blocks.set(entry, b);
       waiting.push(b);
       unseen.delete(entry.dumpId);
@@ -412,17 +484,46 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       });
     },
   });
+  // The archive is read once around the direct blocks (they leave holes in the local file); the printer is told
+  // to pass over each one as the reading gets to its start.
+  const direct = [...(o.direct ?? [])].sort((a, b) => a[1].start - b[1].start);
+  const directIds = new Set(direct.map(([id]) => id));
+  const directAt = new Map(direct.map(([id, place]) => [place.start, { id, ...place }]));
+  async function* around(): AsyncGenerator<Uint8Array> {
+    let at = 0;
+    for (const [id, place] of direct) {
+      if (place.start < at || place.end < place.start) {
+        throw new Error(
+          `the backup recorded overlapping places for data blocks (entry ${id}, bytes ${place.start}-${place.end})`,
+        );
+      }
+      if (place.start > at) yield* o.read(at, place.start);
+      at = place.end;
+    }
+    yield* o.read(at);
+  }
+  let pos = 0;
+  const passDirect = () => {
+    for (let d = directAt.get(pos); d; d = directAt.get(pos)) {
+      const entry = printer.skip(d.id, d.start, d.end);
+      if (!blocks.has(entry)) throw new Error(`entry ${d.id} (${entry.desc} ${entry.tag}) holds no COPY rows to load`);
+      pos = d.end;
+    }
+  };
   try {
-    for await (const chunk of o.source) {
+    for await (const chunk of around()) {
       // Parse first (events wait), write, act on what is now on disk, then let the feeds read it.
+      passDirect();
       printer.push(chunk);
       let done = 0;
-      while (done < chunk.length) done += (await fh.write(chunk, done, chunk.length - done)).bytesWritten;
+      while (done < chunk.length) done += (await fh.write(chunk, done, chunk.length - done, pos + done)).bytesWritten;
+      pos += chunk.length;
       for (const ev of events.splice(0)) await ev();
-      written += chunk.length;
+      written = pos;
       wake();
       pump();
     }
+    passDirect();
     printer.end();
     for (const ev of events.splice(0)) await ev();
     streaming = false;
