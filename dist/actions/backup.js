@@ -6,4 +6,4 @@ import "../chunks/chunk-MLRTZV7U.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-DHMMKUAU.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-76F5GHCX.js")).run());

@@ -6,4 +6,4 @@ import "../chunks/chunk-MLRTZV7U.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore-drill.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-A4CCPVK5.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-FXYSVC5F.js")).run());

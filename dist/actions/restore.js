@@ -6,4 +6,4 @@ import "../chunks/chunk-MLRTZV7U.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-UJUUZXEY.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-X2AREAY5.js")).run());

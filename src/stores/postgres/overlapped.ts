@@ -35,8 +35,12 @@ const SECTION_POST_DATA = 4;
  */
 const EARLY_POST_DATA = new Set(['INDEX', 'CONSTRAINT', 'FK CONSTRAINT']);
 const K_OFFSET_POS_SET = 2;
-/** Bytes a table's load reads from the file and sends to the server at a time. */
-const FEED_BYTES = 1 << 20;
+/**
+ * Bytes a table's load reads (from the file or the repository) and sends to the server at a time. Small enough to
+ * stay in the core's cache between being read into the buffer and the kernel copying them into the socket: with
+ * 1 MiB that copy took 0.8 CPU-s per 744 MiB on this project's VM, with 128 KiB 0.1.
+ */
+const FEED_BYTES = 1 << 17;
 /** A data block's header: its type byte and its dump ID (an int). */
 const BLOCK_HEADER = 6;
 
