@@ -61,6 +61,7 @@ async function pgDump(db: string): Promise<Buffer> {
 async function archiveOf(
   name: string,
   tables: Array<[string, number]>,
+  more = '',
 ): Promise<{ archive: Buffer; blocks: Map<string, { dumpId: number; start: number; end: number }> }> {
   const source = (await freshDatabase(name)).name;
   const c = new pg.Client(clientConfig(services().postgres, source));
@@ -69,6 +70,7 @@ async function archiveOf(
     await c.query(`CREATE TABLE ${table} (id int, v text);
       INSERT INTO ${table} SELECT i, repeat(md5(i::text), 4) FROM generate_series(1, ${rows}) i;`);
   }
+  if (more) await c.query(more);
   await c.end();
   const archive = await pgDump(source);
   const blocks = new Map<string, { dumpId: number; start: number; end: number }>();
@@ -337,11 +339,17 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
   });
 
   it('large tables load straight from their ranges of the archive; the rest of it is read once, around them', async () => {
-    const a = await archiveOf('direct', [
-      ['a_big', 60_000],
-      ['b_small', 500],
-      ['c_big', 40_000],
-    ]);
+    // A sequence value and a large object too: pg_restore reads their blocks from the local file, past its holes.
+    const a = await archiveOf(
+      'direct',
+      [
+        ['a_big', 60_000],
+        ['b_small', 500],
+        ['c_big', 40_000],
+      ],
+      `CREATE SEQUENCE s; SELECT setval('s', 4242);
+       SELECT lo_from_bytea(7331, convert_to(repeat('large object ', 10000), 'UTF8'));`,
+    );
     const bigs = ['a_big', 'c_big'].map((t) => a.blocks.get(t)!);
     const direct = new Map(bigs.map((b) => [b.dumpId, { start: b.start, end: b.end }]));
     const target = await freshDatabase('direct_target');
@@ -352,6 +360,10 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
     await t.connect();
     try {
       expect(await counts(t, ['a_big', 'b_small', 'c_big'])).toEqual({ a_big: 60_000, b_small: 500, c_big: 40_000 });
+      const other = await t.query(
+        "SELECT (SELECT last_value::int FROM s) AS s, length(convert_from(lo_get(7331), 'UTF8')) AS lo",
+      );
+      expect(other.rows[0]).toEqual({ s: 4242, lo: 130_000 });
     } finally {
       await t.end();
     }

@@ -1,12 +1,14 @@
 // Restoring a custom-format archive while it is still coming out of the repository. The archive is written to a
-// local file, and backdrill follows it as it writes it (archive.ts), restoring each part as soon as it can be read:
+// local file, and backdrill follows it as it writes it (archive.ts), restoring each part as soon as it can be read.
+// Large tables whose places the backup recorded are the exception: their data blocks are read straight from the
+// repository, each as a range of its own, and leave holes in the file, which is read around them.
 //
 //   1. pre-data (tables, types, functions) with pg_restore once the TOC is written;
 //   2. the rows of each table as soon as its data block STARTS: backdrill runs the entry's COPY itself and sends
-//      the block, read from the local file as it is written, as CopyData messages (copy-in.ts). While the archive
-//      is still arriving, `jobs` - 1 tables load at a time (at least one: reading the archive is a job of its
-//      own), then `jobs`; the others wait for a slot and are loaded from the file then, largest first (small ones
-//      several to a session);
+//      the block, read from the local file as it is written (or from the repository), as CopyData messages
+//      (copy-in.ts). While the archive is still arriving, `jobs` - 1 tables load at a time (at least one: reading
+//      the archive is a job of its own), then `jobs`; the others wait for a slot and load then, largest first
+//      (small ones several to a session);
 //   3. the rest of the data section (sequence values, large objects) with pg_restore once the archive is complete,
 //      beside the tables still loading: each block's offset is patched into the file's TOC as the block ends, so
 //      pg_restore seeks straight to them;
