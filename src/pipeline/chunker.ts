@@ -3,7 +3,7 @@
 // repository's chunk-ID key, so chunk boundaries do not reveal content to someone without the key.
 import { hkdfSync } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { largeBuffer, ownsBuffer, releaseOwned } from './buffers.ts';
+import { chunkBuffer, ownsBuffer, releaseOwned } from './buffers.ts';
 
 export interface ChunkerParams {
   min: number;
@@ -127,8 +127,8 @@ export class Chunker {
   }
 
   private take(tail: Uint8Array): Buffer {
-    // Own, non-pooled memory: chunks are transferred to worker threads.
-    const chunk = largeBuffer(this.pendingLen + tail.length);
+    // Own, non-pooled memory: chunks are transferred to worker threads (and may come back, see recycle).
+    const chunk = chunkBuffer(this.pendingLen + tail.length);
     let o = 0;
     for (const p of this.pending) {
       chunk.set(p, o);

@@ -4,17 +4,18 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { ownsBuffer, release } from './buffers.ts';
+import { ownsBuffer, recycleMemory, release } from './buffers.ts';
 import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
 
 const ROLE = 'backdrill-pipeline';
 
 type Task =
-  | { op: 'seal'; type: ObjectType; id: string; data: Uint8Array; level: number | null }
+  // recycle: `data` was transferred, and is sent back with the reply for its memory to be reused (buffers.ts).
+  | { op: 'seal'; type: ObjectType; id: string; data: Uint8Array; level: number | null; recycle: boolean }
   | { op: 'unseal'; type: ObjectType; id: string; data: Uint8Array; maxSize: number; expectedSize?: number };
 
 type Reply =
-  | { seq: number; ok: true; data: Uint8Array }
+  | { seq: number; ok: true; data: Uint8Array; spent?: Uint8Array }
   | { seq: number; ok: false; message: string; envelope: boolean };
 
 interface WireKeys {
@@ -46,6 +47,12 @@ function serve(): void {
         task.op === 'seal'
           ? seal(keys, task.type, task.id, task.data, task.level)
           : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize);
+      // A sealed object never shares memory with its plaintext; the check keeps it so.
+      if (task.op === 'seal' && task.recycle && out.buffer !== task.data.buffer) {
+        const reply: Reply = { seq, ok: true, data: out, spent: task.data };
+        port.postMessage(reply, [...transferList(out), task.data.buffer as ArrayBuffer]);
+        return;
+      }
       const reply: Reply = { seq, ok: true, data: out };
       port.postMessage(reply, transferList(out));
     } catch (err) {
@@ -94,6 +101,7 @@ export class PipelinePool {
         const p = this.pending.get(reply.seq);
         if (!p) return;
         this.pending.delete(reply.seq);
+        if (reply.ok && reply.spent) recycleMemory(reply.spent.buffer as ArrayBuffer);
         if (reply.ok) p.resolve(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
         else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
       });
@@ -133,9 +141,12 @@ export class PipelinePool {
     });
   }
 
-  /** Compresses and encrypts. `data` is transferred when it owns its memory: do not use it afterwards. */
+  /**
+   * Compresses and encrypts. `data` is transferred when it owns its memory: do not use it afterwards. Its memory then
+   * comes back, once sealed, for chunkBuffer to reuse (buffers.ts recycle).
+   */
   seal(type: ObjectType, id: string, data: Uint8Array, level: number | null): Promise<Buffer> {
-    return this.submit({ op: 'seal', type, id, data, level });
+    return this.submit({ op: 'seal', type, id, data, level, recycle: ownsBuffer(data) });
   }
 
   /** Authenticates, decrypts and decompresses; rejects with EnvelopeError when the object is damaged. */

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackdrillError } from '../errors.ts';
-import { release } from '../pipeline/buffers.ts';
+import { recycle, release } from '../pipeline/buffers.ts';
 import { type ByteSource, Chunker, type ChunkerOptions, chunkStream, gearTable } from '../pipeline/chunker.ts';
 import { isStorageError } from '../storage/backend.ts';
 import { type Artifact, type ChunkRef, layout, type Snapshot, SnapshotManifest, type SnapshotStats } from './format.ts';
@@ -86,7 +86,7 @@ export class SnapshotWriter {
       const existing = this.known.get(id);
       if (existing !== undefined) {
         this.stats.chunksReused++;
-        release(chunk); // chunks own their memory (see Chunker)
+        recycle(chunk); // chunks own their memory (see Chunker): the next one reuses it
         if (typeof existing === 'number') ref[2] = existing;
         else {
           const p = existing.then((stored) => {
