@@ -396,6 +396,20 @@ describe('overlapped restore of a streaming custom-format archive (real server)'
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toMatch(/^the data of public\.(a|c)_big is not where the backup recorded it/);
     expect(pgRestoresFor(target.name)).toEqual([]);
+    // A place too short to hold a block, or overlapping another, fails before anything is read.
+    const ranges: Array<[number, number | undefined]> = [];
+    const [first, second] = [x!, y!].sort((p, q) => p.start - q.start);
+    for (const bad of [
+      new Map([[first!.dumpId, { start: first!.start, end: first!.start }]]),
+      new Map([
+        [first!.dumpId, { start: first!.start, end: second!.start + 10 }],
+        [second!.dumpId, { start: second!.start, end: second!.end }],
+      ]),
+    ]) {
+      const e = await restoreInto(target.name, a.archive, { direct: bad, ranges }).catch((e: unknown) => e);
+      expect((e as Error).message).toMatch(/^the backup recorded an impossible place for the data of entry \d+/);
+    }
+    expect(ranges).toEqual([]);
   });
 
   it('an archive that fails mid-block fails the restore, leaves no load running and no rows of that table', async () => {

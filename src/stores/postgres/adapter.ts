@@ -588,11 +588,9 @@ export class PostgresAdapter implements StoreAdapter<PostgresTarget> {
         // from the moment its data block starts, the large ones straight from the repository (overlapped.ts).
         const name = dumpArtifact(from);
         const recorded = recordedBlocks(source.capture, from);
-        const minDirect = source.averagePiece === undefined ? undefined : source.averagePiece * DIRECT_MIN_PIECES;
-        const direct =
-          minDirect === undefined
-            ? undefined
-            : new Map([...(recorded.places ?? [])].filter(([, p]) => p.end - p.start >= minDirect));
+        // Only where reading a range costs just its pieces (a repository's chunks).
+        const minDirect = (source.averagePiece ?? Number.POSITIVE_INFINITY) * DIRECT_MIN_PIECES;
+        const direct = new Map([...(recorded.places ?? [])].filter(([, p]) => p.end - p.start >= minDirect));
         runs = await overlappedRestore({
           read: (start, end) =>
             source.open(name, { releaseConsumed: true, range: end === undefined ? { start } : { start, end } }),

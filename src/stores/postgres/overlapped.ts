@@ -245,6 +245,21 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     p.then(done, done); // a rejection reaches the caller through Promise.race(active) below
   };
 
+  // The direct blocks in archive order. Recorded places that cannot be data blocks (damaged or edited records) fail
+  // the restore before anything is read.
+  const direct = [...(o.direct ?? [])].sort((a, b) => a[1].start - b[1].start);
+  let after = 0;
+  for (const [id, place] of direct) {
+    if (place.start < after || place.end - place.start < BLOCK_HEADER) {
+      throw new Error(
+        `the backup recorded an impossible place for the data of entry ${id} (bytes ${place.start}-${place.end}): ` +
+          'it overlaps another or is too short',
+      );
+    }
+    after = place.end;
+  }
+  const directIds = new Set(direct.map(([id]) => id));
+  const directAt = new Map(direct.map(([id, place]) => [place.start, { id, ...place }]));
   const fh = await open(o.file, 'w+');
   // Sessions for the tables' rows, set up as pg_restore sets up its own; idle ones are reused, and the abort below
   // drops the busy ones (the server then rolls their COPY back).
@@ -344,9 +359,9 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
       for (const b of batch) {
         const copyStmt = b.entry.copyStmt!;
         client ??= await take();
-        const direct = b.direct ? directReader(b) : undefined;
+        const straight = b.direct ? directReader(b) : undefined;
         try {
-          await copyBlock(client, { copyStmt, mayFreeze, read: direct?.read ?? reader(b) }, FEED_BYTES);
+          await copyBlock(client, { copyStmt, mayFreeze, read: straight?.read ?? reader(b) }, FEED_BYTES);
           loaded.add(b.entry.dumpId);
         } catch (err) {
           if (aborted || !isServerError(err)) throw err;
@@ -354,7 +369,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
           await drop(client); // its session is inside a failed COPY or transaction
           client = undefined;
         } finally {
-          await direct?.close();
+          await straight?.close();
         }
       }
     } catch (err) {
@@ -492,17 +507,9 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   });
   // The archive is read once around the direct blocks (they leave holes in the local file); the printer is told
   // to pass over each one as the reading gets to its start.
-  const direct = [...(o.direct ?? [])].sort((a, b) => a[1].start - b[1].start);
-  const directIds = new Set(direct.map(([id]) => id));
-  const directAt = new Map(direct.map(([id, place]) => [place.start, { id, ...place }]));
   async function* around(): AsyncGenerator<Uint8Array> {
     let at = 0;
-    for (const [id, place] of direct) {
-      if (place.start < at || place.end < place.start) {
-        throw new Error(
-          `the backup recorded overlapping places for data blocks (entry ${id}, bytes ${place.start}-${place.end})`,
-        );
-      }
+    for (const [, place] of direct) {
       if (place.start > at) yield* o.read(at, place.start);
       at = place.end;
     }
