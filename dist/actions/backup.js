@@ -6,4 +6,4 @@ import "../chunks/chunk-YSMOHUVA.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-T72T3GOC.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-5KPEWKS3.js")).run());

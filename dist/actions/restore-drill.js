@@ -6,4 +6,4 @@ import "../chunks/chunk-YSMOHUVA.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore-drill.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-BBNDRZ2S.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-T46ZWJFQ.js")).run());

@@ -6,4 +6,4 @@ import "../chunks/chunk-YSMOHUVA.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-B42EC7L6.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-T3TXOKW2.js")).run());

@@ -294,7 +294,7 @@ export class CustomArchivePrinter {
    * (nothing of it is hashed): every byte before `start` has been pushed, and the next one pushed is the one at
    * `end`. Its events fire as for a block read.
    */
-  skip(dumpId: number, start: number, end: number): TocEntry {
+  passOver(dumpId: number, start: number, end: number): TocEntry {
     if (this.state === 'head') {
       const rest = this.parseHead();
       if (!rest) throw new Error(`the archive's TOC does not end before the data block at ${start}`);

@@ -518,7 +518,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
   let pos = 0;
   const passDirect = () => {
     for (let d = directAt.get(pos); d; d = directAt.get(pos)) {
-      const entry = printer.skip(d.id, d.start, d.end);
+      const entry = printer.passOver(d.id, d.start, d.end);
       if (!blocks.has(entry)) throw new Error(`entry ${d.id} (${entry.desc} ${entry.tag}) holds no COPY rows to load`);
       pos = d.end;
     }
