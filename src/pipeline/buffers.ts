@@ -90,22 +90,12 @@ export function chunkBuffer(n: number): Buffer {
 /**
  * Keeps the memory under `b` for chunkBuffer to reuse, when `b` is the only view of it (see ownsBuffer) and it is
  * at least MAPPED_FROM large (smaller memory comes from malloc's arenas, reused anyway); frees it otherwise, as
- * release does. Either way every view of it becomes empty: nothing can read the next chunk's bytes through `b`.
+ * release does. Memory kept leaves every view of it empty: nothing can read the next chunk's bytes through `b`.
  */
 export function recycle(b: Uint8Array): void {
-  if (ownsBuffer(b)) keepSpare(b.buffer as Transferable);
-  else release(b);
-}
-
-/** Keeps `ab`, memory nothing else references (it came transferred from another thread), for chunkBuffer. */
-export function recycleMemory(ab: ArrayBuffer): void {
-  keepSpare(ab as Transferable);
-}
-
-function keepSpare(ab: Transferable): void {
-  if (ab.detached) return;
-  if (ab.byteLength < MAPPED_FROM) {
-    ab.transfer(0);
+  const ab = b.buffer as Transferable;
+  if (!ownsBuffer(b) || ab.byteLength < MAPPED_FROM) {
+    release(b);
     return;
   }
   // transfer() moves the memory to a new ArrayBuffer without copying it, and detaches the old one.

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { ownsBuffer, recycleMemory, release } from './buffers.ts';
+import { markExclusive, ownsBuffer, recycle, release } from './buffers.ts';
 import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
 
 const ROLE = 'backdrill-pipeline';
@@ -101,7 +101,11 @@ export class PipelinePool {
         const p = this.pending.get(reply.seq);
         if (!p) return;
         this.pending.delete(reply.seq);
-        if (reply.ok && reply.spent) recycleMemory(reply.spent.buffer as ArrayBuffer);
+        if (reply.ok && reply.spent) {
+          // Sent back transferred: this thread holds the only view of that memory.
+          markExclusive(reply.spent);
+          recycle(reply.spent);
+        }
         if (reply.ok) p.resolve(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
         else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
       });

@@ -46,6 +46,8 @@ const K_VERS_1_12 = (1 << 16) | (12 << 8);
  * its siblings). */
 const SESSION_ENTRIES = new Set(['ENCODING', 'STDSTRINGS', 'SEARCHPATH']);
 export const BLK_DATA = 1;
+/** A data block's header: its type byte and its dump ID (an int: a sign byte, then 4 bytes). */
+export const BLOCK_HEADER = 6;
 const BLK_BLOBS = 3;
 
 class NeedMore extends Error {}
@@ -257,7 +259,7 @@ export class CustomArchivePrinter {
       }
       // Small fixed-size fields: a block header (type byte + int dump id), or an int: a large object's oid or the
       // length of its next chunk of data.
-      const need = this.state === 'block-header' ? 6 : 5;
+      const need = this.state === 'block-header' ? BLOCK_HEADER : 5;
       if (this.state === 'block-header' && this.pending.length === 0) this.blockStart = this.pos;
       const take = Math.min(need - this.pending.length, buf.length);
       this.pending = Buffer.concat([this.pending, buf.subarray(0, take)]);

@@ -23,7 +23,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { open, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type pg from 'pg';
-import { type ArchiveHeader, BLK_DATA, CustomArchivePrinter, type TocEntry } from './archive.ts';
+import { type ArchiveHeader, BLK_DATA, BLOCK_HEADER, CustomArchivePrinter, type TocEntry } from './archive.ts';
 import { CopyError, copyBlock, dropSession } from './copy-in.ts';
 
 const SECTION_NONE = 1;
@@ -43,8 +43,6 @@ const K_OFFSET_POS_SET = 2;
  * 1 MiB that copy took 0.8 CPU-s per 744 MiB on this project's VM, with 128 KiB 0.1.
  */
 const FEED_BYTES = 1 << 17;
-/** A data block's header: its type byte and its dump ID (an int). */
-const BLOCK_HEADER = 6;
 
 /** Where a data block lies in the archive: [start, end). */
 export interface BlockPlace {
@@ -258,7 +256,6 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     }
     after = place.end;
   }
-  const directIds = new Set(direct.map(([id]) => id));
   const directAt = new Map(direct.map(([id, place]) => [place.start, { id, ...place }]));
   const fh = await open(o.file, 'w+');
   // Sessions for the tables' rows, set up as pg_restore sets up its own; idle ones are reused, and the abort below
@@ -487,7 +484,7 @@ export async function overlappedRestore(o: OverlappedRestore): Promise<PgRestore
     blockStart: (entry, start) => {
       // A table dumped as INSERT statements (no COPY) goes with the rest of the data section, to pg_restore.
       if (entry.desc !== 'TABLE DATA' || !entry.copyStmt) return;
-      const b = { entry, start, direct: directIds.has(entry.dumpId) };
+      const b = { entry, start, direct: o.direct?.has(entry.dumpId) === true };
       blocks.set(entry, b);
       waiting.push(b);
       unseen.delete(entry.dumpId);
