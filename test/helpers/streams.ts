@@ -43,6 +43,13 @@ export function randomStream(spec: StreamSpec): Readable {
   });
 }
 
+/** All of a stream's bytes, in one buffer (for streams small enough to hold). */
+export async function bytesOf(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const b of source) parts.push(Buffer.from(b));
+  return Buffer.concat(parts);
+}
+
 /** SHA-256 of a stream's bytes, and its length. */
 export async function digestOf(source: AsyncIterable<Uint8Array>): Promise<{ sha256: string; size: number }> {
   const h = createHash('sha256');

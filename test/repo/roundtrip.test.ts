@@ -9,7 +9,7 @@ import { findArtifact, readArtifact } from '../../src/repo/read.ts';
 import type { Repository } from '../../src/repo/repository.ts';
 import { verifyRepository } from '../../src/repo/verify.ts';
 import { backendFor, initRepo, newLocation, tempDir } from '../helpers/repo.ts';
-import { digestOf, randomStream, type StreamSpec } from '../helpers/streams.ts';
+import { bytesOf, digestOf, randomStream, type StreamSpec } from '../helpers/streams.ts';
 
 const SMALL = { min: 256, avg: 1024, max: 4096 };
 const GiB = 1024 * 1024 * 1024;
@@ -163,18 +163,12 @@ describe('reading with releaseConsumed', () => {
   });
 });
 
-async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const b of source) parts.push(Buffer.from(b));
-  return Buffer.concat(parts);
-}
-
 describe('reading a byte range', () => {
   it('gives exactly the bytes asked for, reading only the chunks that hold them; a range past the end is refused', async () => {
     const repo = await initRepo(backendFor(await newLocation('folder')), { chunker: SMALL });
     try {
       const spec = { size: 100_003, seed: 'range', pieceSize: 777 };
-      const whole = await collect(randomStream(spec));
+      const whole = await bytesOf(randomStream(spec));
       const snap = await backupStreams(repo, [{ name: 'data', source: randomStream(spec) }], {
         store: { name: 'test', kind: 'stream' },
       });
@@ -203,14 +197,14 @@ describe('reading a byte range', () => {
               : Reflect.get(target, prop, receiver),
         });
         const range = end === undefined ? { start } : { start, end };
-        const got = await collect(readArtifact(counting, artifact, { range }));
+        const got = await bytesOf(readArtifact(counting, artifact, { range }));
         expect(got.equals(whole.subarray(start, end)), `bytes ${start}-${end}`).toBe(true);
         // The chunks read are those that overlap the range, no more.
         const last = end ?? whole.length;
         const holding = bounds.slice(0, -1).flatMap((s, i) => (s < last && bounds[i + 1]! > start ? [i] : []));
         expect(new Set(read), `chunks for ${start}-${end}`).toEqual(new Set(holding));
       }
-      const err = await collect(readArtifact(repo, artifact, { range: { start: 10, end: 100_004 } })).catch(
+      const err = await bytesOf(readArtifact(repo, artifact, { range: { start: 10, end: 100_004 } })).catch(
         (e: unknown) => e,
       );
       expect(err).toMatchObject({ kind: 'integrity', message: expect.stringMatching(/bytes 10-100004 asked for/) });

@@ -13,6 +13,7 @@ import { PostgresStoreConfig } from '../../src/stores/postgres/config.ts';
 import { backupStore, compareStore, repoSource, restoreStore } from '../../src/stores/run.ts';
 import { IncompleteRestoreError } from '../../src/stores/types.ts';
 import { backendFor, initRepo, newLocation, tempDir } from '../helpers/repo.ts';
+import { bytesOf } from '../helpers/streams.ts';
 import { freshDatabase, services } from '../services/context.ts';
 import { connectionUrl } from '../services/postgres.ts';
 
@@ -102,10 +103,9 @@ describe('PostgreSQL backup and restore (real server)', () => {
     expect(Math.min(...sizes.values())).toBeGreaterThan(0);
     expect([...recorded.places!.keys()].sort()).toEqual([...sizes.keys()].sort());
     for (const [id, place] of recorded.places!) {
-      const head: Buffer[] = [];
       const range = { start: place.start, end: place.start + 6 };
-      for await (const b of repoSource(repo, snapshot).open(`databases/${source}.dump`, { range })) head.push(b);
-      expect([...Buffer.concat(head)]).toEqual([1, 0, id & 255, (id >> 8) & 255, 0, 0]);
+      const head = await bytesOf(repoSource(repo, snapshot).open(`databases/${source}.dump`, { range }));
+      expect([...head]).toEqual([1, 0, id & 255, (id >> 8) & 255, 0, 0]);
     }
 
     const target = newTarget();

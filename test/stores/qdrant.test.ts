@@ -13,6 +13,7 @@ import { backupStore, compareStore, restoreStore } from '../../src/stores/run.ts
 import { IncompleteRestoreError } from '../../src/stores/types.ts';
 import { QdrantDouble, readTar } from '../doubles/qdrant/index.ts';
 import { backendFor, initRepo, newLocation } from '../helpers/repo.ts';
+import { bytesOf } from '../helpers/streams.ts';
 import { services } from '../services/context.ts';
 import { type QdrantEndpoint, qdrantRequest, type RichCollections, scrollText, seedRich } from './qdrant-fixture.ts';
 
@@ -29,9 +30,7 @@ function storeFor(ep: QdrantEndpoint, collections: string[], extra: Record<strin
 }
 
 async function artifactBytes(repo: Repository, snapshot: Snapshot, name: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const b of readArtifact(repo, findArtifact(snapshot, name))) parts.push(b);
-  return Buffer.concat(parts);
+  return bytesOf(readArtifact(repo, findArtifact(snapshot, name)));
 }
 
 function manifestOf(bytes: Buffer): {
