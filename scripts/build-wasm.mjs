@@ -1,4 +1,4 @@
-// Compiles the WebAssembly text sources in src/ (only src/stores/postgres/rowhash.wat so far) into TypeScript
+// Compiles the WebAssembly text sources in src/ into TypeScript
 // modules holding the binary as base64, so that the bundle and tsx load them with no file or loader of their own.
 //   node scripts/build-wasm.mjs           writes the .ts files
 //   node scripts/build-wasm.mjs --check   fails when a committed .ts file does not match its .wat source
@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import wabt from 'wabt';
 
 const root = new URL('..', import.meta.url).pathname;
-const SOURCES = [{ wat: 'src/stores/postgres/rowhash.wat', out: 'src/stores/postgres/rowhash-wasm.ts' }];
+const SOURCES = [
+  { wat: 'src/stores/postgres/rowhash.wat', out: 'src/stores/postgres/rowhash-wasm.ts' },
+  { wat: 'src/pipeline/gear.wat', out: 'src/pipeline/gear-wasm.ts' },
+];
 
 const w = await wabt();
 let stale = 0;

@@ -4,6 +4,8 @@
 import { hkdfSync } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { chunkBuffer, ownsBuffer, releaseOwned } from './buffers.ts';
+import { WASM_BASE64 } from './gear-wasm.ts';
+import { wasmInstance } from './wasm.ts';
 
 export interface ChunkerParams {
   min: number;
@@ -47,18 +49,57 @@ export interface ChunkerOptions {
   disposable?: boolean;
 }
 
+interface GearExports {
+  memory: { buffer: ArrayBuffer };
+  h: { value: number };
+  scan(from: number, to: number, h: number, mask: number): number;
+}
+
+/** Where gear.wat keeps the bytes it scans, and how many it holds. */
+const WINDOW_AT = 1024;
+const WINDOW = 1 << 20;
+
+/** The gear hash of chunker.ts's cut points, run by gear.wat over windows of the bytes. */
+class GearScanner {
+  private readonly x: GearExports;
+  private readonly window: Uint8Array;
+  /** The hash after the last scan. */
+  h = 0;
+
+  constructor(gear: Int32Array) {
+    this.x = wasmInstance<GearExports>(WASM_BASE64);
+    new Int32Array(this.x.memory.buffer, 0, 256).set(gear);
+    this.window = new Uint8Array(this.x.memory.buffer, WINDOW_AT, WINDOW);
+  }
+
+  /**
+   * Feeds buf[from, to) to the hash; returns the index just after the first byte whose hash has no bit of `mask`
+   * set, or -1 when none has.
+   */
+  scan(buf: Uint8Array, from: number, to: number, mask: number): number {
+    for (let o = from; o < to; o += WINDOW) {
+      const len = Math.min(WINDOW, to - o);
+      this.window.set(buf.subarray(o, o + len));
+      const at = this.x.scan(0, len, this.h, mask);
+      this.h = this.x.h.value;
+      if (at >= 0) return o + at;
+    }
+    return -1;
+  }
+}
+
 export class Chunker {
   private readonly maskS: number;
   private readonly maskL: number;
+  private readonly gear: GearScanner;
   private pending: Uint8Array[] = [];
   private pendingLen = 0;
   /** Pushed buffers whose last bytes are in `pending`: freed with it (disposable input only). */
   private owners: Uint8Array[] = [];
-  private h = 0;
 
   constructor(
     private readonly params: ChunkerParams,
-    private readonly gear: Int32Array,
+    gear: Int32Array,
     private readonly options: ChunkerOptions = {},
   ) {
     checkChunkerParams(params);
@@ -66,6 +107,7 @@ export class Chunker {
     // Normalized chunking, level 2: harder to cut before avg, easier after, so sizes cluster around avg.
     this.maskS = highMask(bits + 2);
     this.maskL = highMask(bits - 2);
+    this.gear = new GearScanner(gear);
   }
 
   /** Feeds bytes; returns the chunks completed by them. The caller must not modify `buf` afterwards (it is kept,
@@ -75,39 +117,22 @@ export class Chunker {
   push(buf: Uint8Array): Buffer[] {
     const out: Buffer[] = [];
     const { min, avg, max } = this.params;
-    const G = this.gear;
-    const maskS = this.maskS;
-    const maskL = this.maskL;
     const n = buf.length;
     const disposable = this.options.disposable === true && ownsBuffer(buf);
     let pos = 0;
     while (pos < n) {
-      // Chunk offset of buf[j] is base + j.
+      // Chunk offset of buf[j] is base + j. The hash starts at the chunk's min-th byte: no cut comes before.
       const base = this.pendingLen - pos;
-      let j = Math.max(pos, min - base);
-      let h = this.h;
-      let cut = -1;
+      const from = Math.max(pos, min - base);
       const endS = Math.min(n, avg - base);
-      for (; j < endS; j++) {
-        h = ((h << 1) + G[buf[j]!]!) | 0;
-        if ((h & maskS) === 0) {
-          cut = j + 1;
-          break;
-        }
-      }
+      let cut = from < endS ? this.gear.scan(buf, from, endS, this.maskS) : -1;
       if (cut < 0) {
         const endL = Math.min(n, max - base);
-        for (; j < endL; j++) {
-          h = ((h << 1) + G[buf[j]!]!) | 0;
-          if ((h & maskL) === 0) {
-            cut = j + 1;
-            break;
-          }
-        }
+        const fromL = Math.max(from, endS);
+        if (fromL < endL) cut = this.gear.scan(buf, fromL, endL, this.maskL);
         if (cut < 0 && max - base <= n) cut = max - base;
       }
       if (cut < 0) {
-        this.h = h;
         this.pending.push(buf.subarray(pos));
         this.pendingLen += n - pos;
         if (disposable) this.owners.push(buf);
@@ -139,7 +164,7 @@ export class Chunker {
     this.owners = [];
     this.pending = [];
     this.pendingLen = 0;
-    this.h = 0;
+    this.gear.h = 0;
     return chunk;
   }
 }

@@ -1,7 +1,7 @@
 // Content-defined chunking, with gear tables chosen to pin down where cuts must fall.
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Chunker, gearTable } from '../../src/pipeline/chunker.ts';
+import { Chunker, type ChunkerParams, DEFAULT_CHUNKER, gearTable } from '../../src/pipeline/chunker.ts';
 
 const P = { min: 256, avg: 1024, max: 4096 };
 
@@ -23,6 +23,40 @@ function seeded(size: number, seed: string): Buffer {
     block = createHash('sha256').update(block).digest();
   }
   return out;
+}
+
+/** `size` pseudo-random bytes from `seed`, fast enough for tens of MiB (an AES-CTR key stream). */
+function stream(size: number, seed: string): Buffer {
+  const key = createHash('sha256').update(seed).digest();
+  return createCipheriv('aes-256-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(size));
+}
+
+/**
+ * The chunk sizes FastCDC with normalized chunking gives, written as plainly as it is defined: from the min-th byte
+ * of a chunk on, h = (h << 1) + gear[byte] (32 bits); cut after the first byte where h & maskS is 0 before avg,
+ * where h & maskL is 0 from avg on, and at max at the latest. Repositories written before hold chunks cut so:
+ * the chunker must cut exactly here for new backups to deduplicate against them.
+ */
+function definedSizes(data: Uint8Array, p: ChunkerParams, gear: Int32Array): number[] {
+  const bits = Math.log2(p.avg);
+  const high = (b: number) => ~((1 << (32 - b)) - 1) | 0;
+  const [maskS, maskL] = [high(bits + 2), high(bits - 2)];
+  const sizes: number[] = [];
+  let start = 0;
+  while (start < data.length) {
+    let size = Math.min(p.max, data.length - start);
+    let h = 0;
+    for (let i = p.min; i < size; i++) {
+      h = ((h << 1) + gear[data[start + i]!]!) | 0;
+      if ((h & (i < p.avg ? maskS : maskL)) === 0) {
+        size = i + 1;
+        break;
+      }
+    }
+    sizes.push(size);
+    start += size;
+  }
+  return sizes;
 }
 
 /** A gear table whose entry for byte 0 is `g0`, the rest from a random key. */
@@ -58,6 +92,22 @@ describe('chunker', () => {
     for (const s of whole.slice(0, -1)) {
       expect(s).toBeGreaterThan(P.min);
       expect(s).toBeLessThanOrEqual(P.max);
+    }
+  });
+
+  it('cuts exactly where FastCDC is defined to, whatever sizes the input arrives in', () => {
+    // Small parameters over many chunks, and the default ones over pieces larger than the scanner's 1 MiB window.
+    const small = stream(3_000_000, 'defined-small');
+    const gear = gearTable(seeded(32, 'key-4'));
+    const want = definedSizes(small, P, gear);
+    expect(want.length).toBeGreaterThan(1000);
+    for (const piece of [1000, 65_536, small.length])
+      expect(chunkAll(new Chunker(P, gear), small, piece)).toEqual(want);
+    const large = stream(40 * 1024 * 1024, 'defined-large');
+    const wantLarge = definedSizes(large, DEFAULT_CHUNKER, gear);
+    expect(wantLarge.length).toBeGreaterThan(8);
+    for (const piece of [65_536, 3 * 1024 * 1024 + 5]) {
+      expect(chunkAll(new Chunker(DEFAULT_CHUNKER, gear), large, piece)).toEqual(wantLarge);
     }
   });
 

@@ -1,15 +1,10 @@
 // The JavaScript side of rowhash.wat: an order-independent hash of COPY text rows (see the .wat for the method),
 // at memory speed, fed either plain COPY data or the inside of a pg_dump custom-format data block.
+import { wasmInstance } from '../../pipeline/wasm.ts';
 import { WASM_BASE64 } from './rowhash-wasm.ts';
 
 /** Identifies the row hashes this module computes, in fingerprints ("<method>:<hex>"). */
 export const ROW_HASH_METHOD = 'copy-xxh64x2';
-
-// The project's lib settings carry no WebAssembly types (they come with the DOM lib): the little used here.
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-};
 
 interface Exports {
   memory: { buffer: ArrayBuffer };
@@ -27,15 +22,13 @@ interface Exports {
 
 /** Bytes copied into the module's memory per call (its memory holds 1 MiB and a bit). */
 const WINDOW = 1 << 20;
-let compiled: object | undefined;
 
 export class RowHasher {
   private readonly x: Exports;
   private readonly mem: Uint8Array;
 
   constructor() {
-    compiled ??= new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    this.x = new WebAssembly.Instance(compiled, {}).exports as unknown as Exports;
+    this.x = wasmInstance<Exports>(WASM_BASE64);
     this.mem = new Uint8Array(this.x.memory.buffer);
   }
 
