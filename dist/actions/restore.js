@@ -1,7 +1,7 @@
 import { createRequire as __bdCreateRequire } from 'node:module'; import { fileURLToPath as __bdFileURLToPath } from 'node:url'; import { dirname as __bdDirname } from 'node:path'; const require = __bdCreateRequire(import.meta.url); const __filename = __bdFileURLToPath(import.meta.url); const __dirname = __bdDirname(__filename);
 import {
   runCommand
-} from "../chunks/chunk-KZV2CZCB.js";
+} from "../chunks/chunk-EJXZXQFX.js";
 import "../chunks/chunk-V4PBMTIV.js";
 import "../chunks/chunk-B5MALTEK.js";
 
