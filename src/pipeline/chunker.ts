@@ -59,29 +59,36 @@ interface GearExports {
 const WINDOW_AT = 1024;
 const WINDOW = 1 << 20;
 
+/** This thread's instance of gear.wat (one for all chunkers: a scan runs start to end within one call), and whose
+ * gear table its memory holds. */
+let instance: { x: GearExports; window: Uint8Array; gear?: Int32Array } | undefined;
+
 /** The gear hash of chunker.ts's cut points, run by gear.wat over windows of the bytes. */
 class GearScanner {
-  private readonly x: GearExports;
-  private readonly window: Uint8Array;
   /** The hash after the last scan. */
   h = 0;
 
-  constructor(gear: Int32Array) {
-    this.x = wasmInstance<GearExports>(WASM_BASE64);
-    new Int32Array(this.x.memory.buffer, 0, 256).set(gear);
-    this.window = new Uint8Array(this.x.memory.buffer, WINDOW_AT, WINDOW);
-  }
+  constructor(private readonly gear: Int32Array) {}
 
   /**
    * Feeds buf[from, to) to the hash; returns the index just after the first byte whose hash has no bit of `mask`
    * set, or -1 when none has.
    */
   scan(buf: Uint8Array, from: number, to: number, mask: number): number {
+    if (!instance) {
+      const x = wasmInstance<GearExports>(WASM_BASE64);
+      instance = { x, window: new Uint8Array(x.memory.buffer, WINDOW_AT, WINDOW) };
+    }
+    const { x, window } = instance;
+    if (instance.gear !== this.gear) {
+      new Int32Array(x.memory.buffer, 0, 256).set(this.gear);
+      instance.gear = this.gear;
+    }
     for (let o = from; o < to; o += WINDOW) {
       const len = Math.min(WINDOW, to - o);
-      this.window.set(buf.subarray(o, o + len));
-      const at = this.x.scan(0, len, this.h, mask);
-      this.h = this.x.h.value;
+      window.set(buf.subarray(o, o + len));
+      const at = x.scan(0, len, this.h, mask);
+      this.h = x.h.value;
       if (at >= 0) return o + at;
     }
     return -1;

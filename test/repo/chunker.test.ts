@@ -111,6 +111,22 @@ describe('chunker', () => {
     }
   });
 
+  it('chunkers with different keys, fed in turns, each cut as they do alone', () => {
+    const data = stream(400_000, 'turns');
+    const [g1, g2] = [gearTable(seeded(32, 'key-5')), gearTable(seeded(32, 'key-6'))];
+    const [c1, c2] = [new Chunker(P, g1), new Chunker(P, g2)];
+    const [s1, s2]: number[][] = [[], []];
+    for (let o = 0; o < data.length; o += 5000) {
+      for (const c of c1.push(data.subarray(o, o + 5000))) s1.push(c.length);
+      for (const c of c2.push(data.subarray(o, o + 5000))) s2.push(c.length);
+    }
+    for (const c of c1.finish()) s1.push(c.length);
+    for (const c of c2.finish()) s2.push(c.length);
+    expect(s1).toEqual(definedSizes(data, P, g1));
+    expect(s2).toEqual(definedSizes(data, P, g2));
+    expect(s1).not.toEqual(s2);
+  });
+
   it('disposable: frees each pushed buffer once its bytes are in chunks, and cuts exactly the same chunks', () => {
     const data = seeded(300_000, 'disposable');
     const gear = gearTable(seeded(32, 'key-3'));
