@@ -115,7 +115,8 @@ describe('chunker', () => {
     const data = stream(400_000, 'turns');
     const [g1, g2] = [gearTable(seeded(32, 'key-5')), gearTable(seeded(32, 'key-6'))];
     const [c1, c2] = [new Chunker(P, g1), new Chunker(P, g2)];
-    const [s1, s2]: number[][] = [[], []];
+    const s1: number[] = [];
+    const s2: number[] = [];
     for (let o = 0; o < data.length; o += 5000) {
       for (const c of c1.push(data.subarray(o, o + 5000))) s1.push(c.length);
       for (const c of c2.push(data.subarray(o, o + 5000))) s2.push(c.length);

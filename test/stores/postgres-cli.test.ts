@@ -3,8 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { RepoLock } from '../../src/repo/lock.ts';
+import { Repository } from '../../src/repo/repository.ts';
+import { openBackend } from '../../src/storage/index.ts';
 import { runCli } from '../helpers/cli.ts';
-import { cliEnv, newLocation, tempDir } from '../helpers/repo.ts';
+import { cliEnv, newLocation, PASSWORD, tempDir } from '../helpers/repo.ts';
 import { freshDatabase, services } from '../services/context.ts';
 import { connectionUrl } from '../services/postgres.ts';
 
@@ -76,6 +79,59 @@ stores:
     expect((await runCli(['compare', 'latest', '--store', 'app', '--target', target], { env })).code).toBe(3); // latest is now the safety snapshot
     const list = JSON.parse((await runCli(['snapshots', '--json', '--store', 'app'], { env })).stdout);
     expect(list.map((s: { tags: string[] }) => s.tags)).toEqual([[], ['safety']]);
+  }, 120_000);
+
+  it('a repository that does not open, or is locked, fails the backup: nothing saved, no session left', async () => {
+    const db = await freshDatabase('cliopen');
+    await exec(db.config, 'CREATE TABLE t AS SELECT i, md5(i::text) AS v FROM generate_series(1, 1000) i');
+    const info = services().postgres;
+    const location = await newLocation('folder');
+    const config = join(tempDir(), 'backdrill.yml');
+    writeFileSync(
+      config,
+      `version: 1
+repository:
+  location: ${location}
+  password: \${BACKDRILL_PASSWORD}
+stores:
+  - name: app
+    kind: postgres
+    url: postgresql://${info.user}:\${PG_PASSWORD}@${info.host}:${info.port}/postgres
+    databases: [${db.name}]
+`,
+    );
+    const env = { ...cliEnv(''), BACKDRILL_REPOSITORY: '', BACKDRILL_CONFIG: config, PG_PASSWORD: info.password };
+    const init = await runCli(['init'], { env: { ...env, BACKDRILL_REPOSITORY: location } });
+    expect(init.code, init.stderr).toBe(0);
+    const sessions = async () => {
+      const c = new pg.Client({ ...db.config, database: 'postgres' });
+      await c.connect();
+      const r = await c.query(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [db.name],
+      );
+      await c.end();
+      return r.rows[0].n as number;
+    };
+
+    const wrong = await runCli(['backup'], { env: { ...env, BACKDRILL_PASSWORD: 'not-the-password' } });
+    expect(wrong.code, wrong.stderr).toBe(12);
+    expect(wrong.stderr).toContain('password');
+    expect(await sessions()).toBe(0);
+
+    const repo = await Repository.open(openBackend(location), { password: PASSWORD });
+    const lock = await RepoLock.acquire(repo, 'exclusive', { operation: 'prune' });
+    const locked = await runCli(['backup'], { env });
+    expect(locked.code, locked.stderr).toBe(11);
+    expect(locked.stderr).toMatch(/exclusive lock [0-9a-f]{8} held by .+ for prune/);
+    expect(await sessions()).toBe(0);
+    await lock.release();
+    await repo.close();
+
+    const list = await runCli(['snapshots', '--json'], { env: { ...env, BACKDRILL_REPOSITORY: location } });
+    expect(JSON.parse(list.stdout)).toEqual([]);
+    const ok = await runCli(['backup'], { env });
+    expect(ok.code, ok.stderr).toBe(0);
   }, 120_000);
 
   it('bad input names what is wrong: unknown store, missing config, unreadable config', async () => {
