@@ -1,5 +1,5 @@
 // The PostgreSQL store through the CLI, driven by backdrill.yml, as an operator runs it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,31 @@ async function exec(config: pg.ClientConfig, text: string): Promise<void> {
   await c.end();
 }
 
+/**
+ * A backdrill.yml with one PostgreSQL store, `app`, over the database `db`, a folder repository location (not yet
+ * created), and the environment to run the CLI with (the database password comes from the environment).
+ */
+async function appConfig(db: string) {
+  const info = services().postgres;
+  const location = await newLocation('folder');
+  const config = join(tempDir(), 'backdrill.yml');
+  writeFileSync(
+    config,
+    `version: 1
+repository:
+  location: ${location}
+  password: \${BACKDRILL_PASSWORD}
+stores:
+  - name: app
+    kind: postgres
+    url: postgresql://${info.user}:\${PG_PASSWORD}@${info.host}:${info.port}/postgres
+    databases: [${db}]
+`,
+  );
+  const env = { ...cliEnv(''), BACKDRILL_REPOSITORY: '', BACKDRILL_CONFIG: config, PG_PASSWORD: info.password };
+  return { info, location, config, env };
+}
+
 describe('backdrill backup / restore / compare with backdrill.yml (real PostgreSQL)', () => {
   it('backs up, restores into an empty database, compares, and refuses a non-empty target', async () => {
     const db = await freshDatabase('cli');
@@ -25,24 +50,8 @@ describe('backdrill backup / restore / compare with backdrill.yml (real PostgreS
       db.config,
       "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 1000) i",
     );
-    const info = services().postgres;
-    const dir = tempDir();
-    const config = join(dir, 'backdrill.yml');
-    writeFileSync(
-      config,
-      `version: 1
-repository:
-  location: ${await newLocation('folder')}
-  password: \${BACKDRILL_PASSWORD}
-stores:
-  - name: app
-    kind: postgres
-    url: postgresql://${info.user}:\${PG_PASSWORD}@${info.host}:${info.port}/postgres
-    databases: [${db.name}]
-`,
-    );
-    const env = { ...cliEnv(''), BACKDRILL_REPOSITORY: '', BACKDRILL_CONFIG: config, PG_PASSWORD: info.password };
-    expect((await runCli(['init'], { env: { ...env, BACKDRILL_REPOSITORY: readLocation(config) } })).code).toBe(0);
+    const { info, location, env } = await appConfig(db.name);
+    expect((await runCli(['init'], { env: { ...env, BACKDRILL_REPOSITORY: location } })).code).toBe(0);
 
     const backup = await runCli(['backup', '--json'], { env });
     expect(backup.code, backup.stderr).toBe(0);
@@ -84,23 +93,7 @@ stores:
   it('a repository that does not open, or is locked, fails the backup: nothing saved, no session left', async () => {
     const db = await freshDatabase('cliopen');
     await exec(db.config, 'CREATE TABLE t AS SELECT i, md5(i::text) AS v FROM generate_series(1, 1000) i');
-    const info = services().postgres;
-    const location = await newLocation('folder');
-    const config = join(tempDir(), 'backdrill.yml');
-    writeFileSync(
-      config,
-      `version: 1
-repository:
-  location: ${location}
-  password: \${BACKDRILL_PASSWORD}
-stores:
-  - name: app
-    kind: postgres
-    url: postgresql://${info.user}:\${PG_PASSWORD}@${info.host}:${info.port}/postgres
-    databases: [${db.name}]
-`,
-    );
-    const env = { ...cliEnv(''), BACKDRILL_REPOSITORY: '', BACKDRILL_CONFIG: config, PG_PASSWORD: info.password };
+    const { location, env } = await appConfig(db.name);
     const init = await runCli(['init'], { env: { ...env, BACKDRILL_REPOSITORY: location } });
     expect(init.code, init.stderr).toBe(0);
     const sessions = async () => {
@@ -150,7 +143,3 @@ stores:
     expect(unknown.stderr).toContain('stores: app');
   });
 });
-
-function readLocation(config: string): string {
-  return /location: (.*)/.exec(readFileSync(config, 'utf8'))![1]!;
-}
