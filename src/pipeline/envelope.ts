@@ -2,7 +2,7 @@
 // per object, with the object's type and ID bound in as associated data (see docs/repository-format.md).
 // This module only uses node builtins and erasable TypeScript: worker threads load it directly.
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
+import { createZstdDecompress, constants as zc, zstdCompressSync, zstdDecompressSync } from 'node:zlib';
 import { largeCapacity, markExclusive, release } from './buffers.ts';
 
 export type ObjectType = 'config' | 'chunk' | 'snapshot' | 'lock' | 'set' | 'drill';
@@ -119,6 +119,12 @@ export function unseal(
   maxSize: number = MAX_OBJECT_SIZE,
   /** The plaintext size the caller expects (a chunk's recorded size): decompression then allocates it once. */
   expectedSize?: number,
+  /**
+   * Memory to decompress into instead (its whole ArrayBuffer, from offset 0), so that a restore reuses the memory
+   * of chunks it is done with. The result is then a view of its start, when the plaintext fits; otherwise `into`
+   * is left unused and the result is memory of its own, as without it.
+   */
+  into?: Uint8Array,
 ): Buffer {
   const buf = Buffer.isBuffer(sealed) ? sealed : Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   if (buf.length < HEADER_LEN || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -165,6 +171,14 @@ export function unseal(
   if (flag === FLAG_RAW) return body;
   if (flag === FLAG_ZSTD) {
     try {
+      if (into) {
+        const n = decompressInto(body, into.subarray(0, Math.min(into.byteLength, maxSize)));
+        if (n !== undefined) {
+          const out = Buffer.from(into.buffer, into.byteOffset, n);
+          markExclusive(out);
+          return out;
+        }
+      }
       // Without a size, zlib collects 16 KiB pieces and concatenates them: garbage that fragments the worker's
       // malloc arena, which then holds tens of MiB for the rest of a restore.
       const sized = expectedSize !== undefined && expectedSize >= 64 && expectedSize <= maxSize;
@@ -183,6 +197,104 @@ export function unseal(
     }
   }
   throw new EnvelopeError(`${type} ${id}: unknown compression flag ${flag}`);
+}
+
+/**
+ * The decompressor of decompressInto, one per thread, made on first use; null where it cannot be had. Node's zstd
+ * functions only decompress into memory they allocate themselves, fresh memory the kernel zeroes as it is first
+ * touched: in a restore of the PostgreSQL bench's 744 MiB dump that was 0.3-0.6 CPU-s of the workers' time, for
+ * chunk-sized outputs and for the window each call's new decompression context allocated. A zlib stream's handle
+ * (`_handle`, which every zlib stream has had since Node 0.x) decompresses into any memory with writeSync, which is
+ * what Node's own zstdDecompressSync calls; its result is in `_writeState` (output and input bytes left). This is
+ * not documented API: decompressInto checks its shape, and unseal decompresses the documented way without it.
+ */
+let inPlace: InPlaceDecompressor | null | undefined;
+
+interface ZstdHandle {
+  writeSync(
+    flush: number,
+    input: Uint8Array,
+    inOffset: number,
+    inLength: number,
+    output: Uint8Array,
+    outOffset: number,
+    outLength: number,
+  ): void;
+  /** Ends the frame: the next writeSync starts a new one (the stream's reset(), documented for deflate only). */
+  reset(): void;
+  /** Called, during writeSync, when the data is not valid zstd. */
+  onerror: (message: string) => void;
+}
+
+interface InPlaceDecompressor {
+  stream: ReturnType<typeof createZstdDecompress>;
+  handle: ZstdHandle;
+  /** [output bytes left, input bytes left] after writeSync. */
+  state: Uint32Array;
+  failure: string | undefined;
+}
+
+function inPlaceDecompressor(): InPlaceDecompressor | null {
+  if (inPlace !== undefined) return inPlace;
+  // The smallest output buffer zlib allows: the stream's own output buffer is never used.
+  const stream = createZstdDecompress({ chunkSize: 64 });
+  const internals = stream as unknown as { _handle?: Partial<ZstdHandle>; _writeState?: unknown };
+  const handle = internals._handle;
+  const state = internals._writeState;
+  if (
+    typeof handle?.writeSync !== 'function' ||
+    typeof handle.reset !== 'function' ||
+    !(state instanceof Uint32Array) ||
+    state.length !== 2
+  ) {
+    stream.close();
+    inPlace = null;
+    return null;
+  }
+  const d: InPlaceDecompressor = { stream, handle: handle as ZstdHandle, state, failure: undefined };
+  d.handle.onerror = (message: string) => {
+    d.failure = message;
+  };
+  inPlace = d;
+  return d;
+}
+
+/** A few bytes to learn whether a frame that filled its output exactly has more. */
+const PROBE = Buffer.alloc(64);
+
+/**
+ * Decompresses the zstd frame `body` into `into`; returns the plaintext's length, or undefined when it does not
+ * fit (or this Node offers no way to do it): the caller then decompresses the documented way. Throws, as
+ * zstdDecompressSync does, when `body` is not valid zstd.
+ */
+function decompressInto(body: Uint8Array, into: Uint8Array): number | undefined {
+  const d = inPlaceDecompressor();
+  if (!d) return undefined;
+  let ok = false;
+  try {
+    d.handle.writeSync(zc.ZSTD_e_end, body, 0, body.byteLength, into, 0, into.byteLength);
+    if (d.failure !== undefined) throw new Error(d.failure);
+    const outLeft = d.state[0]!;
+    if (outLeft === 0) {
+      // Full: the frame may have ended right there, or have more (then the caller decompresses it all again).
+      const inLeft = d.state[1]!;
+      d.handle.writeSync(zc.ZSTD_e_end, body, body.byteLength - inLeft, inLeft, PROBE, 0, PROBE.length);
+      if (d.failure !== undefined) throw new Error(d.failure);
+      if (d.state[0] !== PROBE.length) {
+        ok = true;
+        return undefined;
+      }
+    }
+    ok = true;
+    return into.byteLength - outLeft;
+  } finally {
+    // After an error the handle is done for: the next call makes a new one.
+    if (ok) d.handle.reset();
+    else {
+      inPlace = undefined;
+      d.stream.close();
+    }
+  }
 }
 
 /** Whether a sealed object says it is encrypted (read from its header; used to open a repository). */

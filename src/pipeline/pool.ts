@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { markExclusive, ownsBuffer, recycle, release } from './buffers.ts';
+import { chunkBuffer, MAPPED_FROM, markExclusive, ownsBuffer, recycle, release, releaseOwned } from './buffers.ts';
 import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
 
 const ROLE = 'backdrill-pipeline';
@@ -12,7 +12,16 @@ const ROLE = 'backdrill-pipeline';
 type Task =
   // recycle: `data` was transferred, and is sent back with the reply for its memory to be reused (buffers.ts).
   | { op: 'seal'; type: ObjectType; id: string; data: Uint8Array; level: number | null; recycle: boolean }
-  | { op: 'unseal'; type: ObjectType; id: string; data: Uint8Array; maxSize: number; expectedSize?: number };
+  // into: memory transferred to decompress into (envelope.ts unseal); sent back with the reply when left unused.
+  | {
+      op: 'unseal';
+      type: ObjectType;
+      id: string;
+      data: Uint8Array;
+      maxSize: number;
+      expectedSize?: number;
+      into?: Uint8Array;
+    };
 
 type Reply =
   | { seq: number; ok: true; data: Uint8Array; spent?: Uint8Array }
@@ -46,11 +55,15 @@ function serve(): void {
       const out =
         task.op === 'seal'
           ? seal(keys, task.type, task.id, task.data, task.level)
-          : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize);
-      // A sealed object never shares memory with its plaintext; the check keeps it so.
-      if (task.op === 'seal' && task.recycle && out.buffer !== task.data.buffer) {
-        const reply: Reply = { seq, ok: true, data: out, spent: task.data };
-        port.postMessage(reply, [...transferList(out), task.data.buffer as ArrayBuffer]);
+          : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize, task.into);
+      // Memory to send back for reuse: a sealed chunk's plaintext (a sealed object never shares memory with it; the
+      // check keeps it so), or the memory an unsealed chunk was not decompressed into.
+      const spent =
+        task.op === 'seal' ? (task.recycle ? task.data : undefined) : task.into?.byteLength ? task.into : undefined;
+      if (spent && out.buffer !== spent.buffer) {
+        const reply: Reply = { seq, ok: true, data: out, spent };
+        port.postMessage(reply, [...transferList(out), spent.buffer as ArrayBuffer]);
+        if (spent !== task.data) release(task.data);
         return;
       }
       const reply: Reply = { seq, ok: true, data: out };
@@ -65,8 +78,9 @@ function serve(): void {
       port.postMessage(reply);
     }
     // The input was transferred or copied to this thread and the reply is on its way (transferred or copied):
-    // free it now rather than at this worker's next GC.
+    // free it now rather than at this worker's next GC. So is memory to decompress into that a failure left unused.
     release(task.data);
+    if (task.op === 'unseal' && task.into && task.into.byteLength > 0) releaseOwned(task.into);
   });
 }
 
@@ -106,8 +120,12 @@ export class PipelinePool {
           markExclusive(reply.spent);
           recycle(reply.spent);
         }
-        if (reply.ok) p.resolve(Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength));
-        else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
+        if (reply.ok) {
+          const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
+          // Transferred or copied here, its memory has no other view in this thread: a consumer may recycle it.
+          markExclusive(data);
+          p.resolve(data);
+        } else p.reject(reply.envelope ? new EnvelopeError(reply.message) : new Error(reply.message));
       });
       worker.on('error', (err) => this.failAll(err));
       worker.on('exit', (code) => {
@@ -141,7 +159,9 @@ export class PipelinePool {
       this.pending.set(seq, { resolve, reject });
       if (slot.inFlight === 0) slot.worker.ref();
       slot.inFlight++;
-      slot.worker.postMessage({ seq, task }, transferList(task.data));
+      const transfer = transferList(task.data);
+      if (task.op === 'unseal' && task.into) transfer.push(task.into.buffer as ArrayBuffer);
+      slot.worker.postMessage({ seq, task }, transfer);
     });
   }
 
@@ -153,8 +173,13 @@ export class PipelinePool {
     return this.submit({ op: 'seal', type, id, data, level, recycle: ownsBuffer(data) });
   }
 
-  /** Authenticates, decrypts and decompresses; rejects with EnvelopeError when the object is damaged. */
+  /**
+   * Authenticates, decrypts and decompresses; rejects with EnvelopeError when the object is damaged. With an
+   * expected size of 1 MiB and more the plaintext lands in chunk memory given back for reuse (buffers.ts recycle):
+   * a consumer done with it can recycle it in turn.
+   */
   unseal(type: ObjectType, id: string, data: Uint8Array, maxSize: number, expectedSize?: number): Promise<Buffer> {
+    const into = expectedSize !== undefined && expectedSize >= MAPPED_FROM ? chunkBuffer(expectedSize) : undefined;
     return this.submit({
       op: 'unseal',
       type,
@@ -162,6 +187,7 @@ export class PipelinePool {
       data,
       maxSize,
       ...(expectedSize !== undefined ? { expectedSize } : {}),
+      ...(into ? { into: Buffer.from(into.buffer, 0, into.buffer.byteLength) } : {}),
     });
   }
 

@@ -2,7 +2,7 @@
 // manifest names (authenticated, size, HMAC ID), and bytes are yielded strictly in order. A damaged chunk stops
 // the stream with an integrity error before any of its bytes are yielded.
 import { BackdrillError } from '../errors.ts';
-import { release } from '../pipeline/buffers.ts';
+import { recycle } from '../pipeline/buffers.ts';
 import type { Artifact, Snapshot } from './format.ts';
 import type { Repository } from './repository.ts';
 
@@ -37,9 +37,11 @@ export async function* readArtifact(
   options: {
     prefetch?: number;
     /**
-     * Free each chunk's memory when the next one is asked for (instead of at a later GC: with multi-MiB chunks
-     * that dead memory is most of a restore's peak RSS). Only for consumers that are done with a chunk by then:
-     * stream.pipeline into a writable, or code that copies or decodes each chunk before awaiting the next.
+     * Reuse each chunk's memory for a chunk read later, or free it, when the next one is asked for (instead of
+     * leaving it to a later GC: with multi-MiB chunks that dead memory is most of a restore's peak RSS, and fresh
+     * memory costs the kernel a zeroed page for every page first touched). Only for consumers that are done with a
+     * chunk by then: stream.pipeline into a writable, or code that copies or decodes each chunk before awaiting the
+     * next.
      */
     releaseConsumed?: boolean;
     /** Only the bytes from `start` up to `end` (the artifact's end when omitted): just the chunks that hold them. */
@@ -89,7 +91,8 @@ export async function* readArtifact(
     const part = from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to);
     total += part.length;
     yield part;
-    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) release(chunk);
+    // Its memory takes the next chunk read (pipeline/pool.ts unseal), or is freed.
+    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) recycle(chunk);
   }
   if (total !== end - start) {
     throw new BackdrillError(

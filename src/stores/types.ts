@@ -24,7 +24,7 @@ export interface ArtifactSource {
   size(name: string): number;
   /**
    * Bytes of an artifact, each chunk authenticated before it is yielded. With `{ releaseConsumed: true }` each
-   * chunk's memory is freed when the next is asked for: only for stream.pipeline into a writable, or code done
+   * chunk's memory is reused or freed when the next is asked for: only for stream.pipeline into a writable, or code done
    * with a chunk before it awaits the next. With `{ range }` only those bytes (just the chunks that hold them).
    */
   open(name: string, options?: { releaseConsumed?: boolean; range?: ByteRange }): AsyncIterable<Buffer>;

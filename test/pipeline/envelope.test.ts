@@ -1,9 +1,9 @@
 // unseal() with the plaintext size a chunk reference records: one output allocation, and still exact when the
 // recorded size is wrong (the repository reports the mismatch itself, after unsealing). And the large buffers
 // chunks travel in between threads.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { largeBuffer, largeCapacity, ownsBuffer, release } from '../../src/pipeline/buffers.ts';
+import { chunkBuffer, largeBuffer, largeCapacity, ownsBuffer, release } from '../../src/pipeline/buffers.ts';
 import { type MasterKeys, seal, unseal } from '../../src/pipeline/envelope.ts';
 
 const keys: MasterKeys = { encryption: randomBytes(32), chunkId: randomBytes(32) };
@@ -34,6 +34,70 @@ describe('unseal with an expected size', () => {
 
   it('still refuses output beyond maxSize', () => {
     expect(() => unseal(keys, 'chunk', 'c1', sealed, 1 << 20, plain.length)).toThrow(/cannot decompress/);
+  });
+});
+
+describe('unseal into memory the caller gives', () => {
+  const plain = compressible(3 * 1024 * 1024 + 17);
+  const sealed = seal(keys, 'chunk', 'c4', Buffer.from(plain), 1);
+
+  it('decompresses into it: the plaintext is the start of that memory, and the memory can be given again', () => {
+    const into = largeBuffer(4 * 1024 * 1024);
+    into.fill(0xee);
+    const out = unseal(keys, 'chunk', 'c4', sealed, 8 << 20, plain.length, into);
+    expect(out.buffer).toBe(into.buffer);
+    expect(out.byteOffset).toBe(0);
+    expect(out.equals(plain)).toBe(true);
+    expect(ownsBuffer(out)).toBe(true);
+    // The same memory again, for another chunk: nothing of the first is left in the second.
+    const other = compressible(1024 * 1024 + 3).reverse();
+    const again = unseal(
+      keys,
+      'chunk',
+      'c5',
+      seal(keys, 'chunk', 'c5', Buffer.from(other), 1),
+      8 << 20,
+      other.length,
+      into,
+    );
+    expect(again.buffer).toBe(into.buffer);
+    expect(again.equals(other)).toBe(true);
+  });
+
+  it('fills memory of exactly the plaintext size, and leaves memory too small unused', () => {
+    const exact = Buffer.allocUnsafeSlow(plain.length);
+    expect(unseal(keys, 'chunk', 'c4', sealed, 8 << 20, plain.length, exact).buffer).toBe(exact.buffer);
+    for (const size of [plain.length - 1, 1024 * 1024]) {
+      const small = Buffer.allocUnsafeSlow(size);
+      const out = unseal(keys, 'chunk', 'c4', sealed, 8 << 20, plain.length, small);
+      expect(out.buffer).not.toBe(small.buffer);
+      expect(out.equals(plain)).toBe(true);
+    }
+  });
+
+  it('still refuses output beyond maxSize, however large the memory', () => {
+    const into = chunkBuffer(8 << 20);
+    expect(() => unseal(keys, 'chunk', 'c4', sealed, 1 << 20, plain.length, into)).toThrow(/cannot decompress/);
+  });
+
+  it('fails on data that is not zstd, and decompresses the next chunk right', () => {
+    // An unencrypted object whose checksum is right but whose body, flagged zstd, is not: only a writer with the
+    // repository's keys could make one, and unseal must still fail cleanly rather than return garbage.
+    const header = Buffer.from('BDR1\0', 'latin1');
+    const body = Buffer.concat([Buffer.from([1]), Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(5000)]);
+    const sum = createHash('sha256')
+      .update(Buffer.concat([header, Buffer.from('backdrill/v1/chunk/bad', 'utf8')]))
+      .update(body)
+      .digest();
+    const bad = Buffer.concat([header, sum, body]);
+    const plainKeys: MasterKeys = { encryption: null, chunkId: keys.chunkId };
+    expect(() => unseal(plainKeys, 'chunk', 'bad', bad, 8 << 20, 2 << 20, largeBuffer(2 << 20))).toThrow(
+      /chunk bad: cannot decompress/,
+    );
+    const into = largeBuffer(4 << 20);
+    const out = unseal(keys, 'chunk', 'c4', sealed, 8 << 20, plain.length, into);
+    expect(out.buffer).toBe(into.buffer);
+    expect(out.equals(plain)).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@
 // then given them.
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chunkBuffer, ownsBuffer, recycle } from '../../src/pipeline/buffers.ts';
+import { chunkBuffer, largeBuffer, ownsBuffer, recycle } from '../../src/pipeline/buffers.ts';
+import { seal } from '../../src/pipeline/envelope.ts';
 import { PipelinePool } from '../../src/pipeline/pool.ts';
 import { backupStreams } from '../../src/repo/backup.ts';
 import { findArtifact, readArtifact } from '../../src/repo/read.ts';
@@ -85,6 +86,42 @@ describe('chunk memory', () => {
       // Handed back by the caller (a chunk already stored), its views are emptied too.
       recycle(b);
       expect(b.length).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a restore decompresses each chunk into the memory of one it was done with', async () => {
+    const pool = new PipelinePool(1);
+    try {
+      const keys = { encryption: randomBytes(32), chunkId: randomBytes(32) };
+      pool.setKeys(keys);
+      const MiB = 1024 * 1024;
+      const plains = [0, 1, 2].map((i) => Buffer.alloc(9 * MiB, `row ${i}\t${'x'.repeat(i * 7)}\n`));
+      const sealed = plains.map((p, i) => seal(keys, 'chunk', `c${i}`, p, 1));
+      // Memory of 12 MiB less a page, kept for reuse: a 9 MiB chunk in fresh memory would get 10 MiB less a page.
+      const given = largeBuffer(11.5 * MiB);
+      const capacity = given.buffer.byteLength;
+      recycle(given);
+      const first = await pool.unseal('chunk', 'c0', sealed[0]!, 16 * MiB, plains[0]!.length);
+      expect(first.equals(plains[0]!)).toBe(true);
+      expect(first.buffer.byteLength).toBe(capacity);
+      expect(ownsBuffer(first)).toBe(true);
+      // Done with, its memory takes the next chunk (and views of the old one are empty).
+      recycle(first);
+      expect(first.length).toBe(0);
+      const second = await pool.unseal('chunk', 'c1', sealed[1]!, 16 * MiB, plains[1]!.length);
+      expect(second.equals(plains[1]!)).toBe(true);
+      expect(second.buffer.byteLength).toBe(capacity);
+      // A chunk stored raw (not compressible) leaves the memory it was given unused: it comes back for the next.
+      recycle(second);
+      const raw = randomBytes(10 * MiB);
+      const rawOut = await pool.unseal('chunk', 'r', seal(keys, 'chunk', 'r', raw, 1), 16 * MiB, raw.length);
+      expect(rawOut.equals(raw)).toBe(true);
+      expect(rawOut.buffer.byteLength).not.toBe(capacity);
+      const third = await pool.unseal('chunk', 'c2', sealed[2]!, 16 * MiB, plains[2]!.length);
+      expect(third.equals(plains[2]!)).toBe(true);
+      expect(third.buffer.byteLength).toBe(capacity);
     } finally {
       await pool.close();
     }
