@@ -6,4 +6,4 @@ import "../chunks/chunk-V4PBMTIV.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-KXAO5GDY.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-AVZX3ACB.js")).run());

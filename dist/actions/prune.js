@@ -6,4 +6,4 @@ import "../chunks/chunk-V4PBMTIV.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/prune.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/prune-YNQK5EUK.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/prune-VPVRNNHU.js")).run());

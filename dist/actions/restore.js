@@ -6,4 +6,4 @@ import "../chunks/chunk-V4PBMTIV.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-AAF2VBRE.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-OJPV4LLY.js")).run());

@@ -6,4 +6,4 @@ import "../chunks/chunk-V4PBMTIV.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/verify.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/verify-J6SYMFZJ.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/verify-Q2RBMPT4.js")).run());

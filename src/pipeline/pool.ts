@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { chunkBuffer, MAPPED_FROM, markExclusive, ownsBuffer, recycle, release, releaseOwned } from './buffers.ts';
-import { EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
+import { chunkIdOf, EnvelopeError, type MasterKeys, type ObjectType, seal, unseal } from './envelope.ts';
 
 const ROLE = 'backdrill-pipeline';
 
@@ -21,6 +21,8 @@ type Task =
       maxSize: number;
       expectedSize?: number;
       into?: Uint8Array;
+      /** A chunk's: the plaintext's HMAC must be its ID. */
+      checkId?: boolean;
     };
 
 type Reply =
@@ -53,9 +55,7 @@ function serve(): void {
     try {
       if (!keys) throw new Error('pipeline worker: a task came before the keys');
       const out =
-        task.op === 'seal'
-          ? seal(keys, task.type, task.id, task.data, task.level)
-          : unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize, task.into);
+        task.op === 'seal' ? seal(keys, task.type, task.id, task.data, task.level) : unsealChecked(keys, task);
       // Memory to send back for reuse: a sealed chunk's plaintext (a sealed object never shares memory with it; the
       // check keeps it so), or the memory an unsealed chunk was not decompressed into.
       const spent =
@@ -82,6 +82,14 @@ function serve(): void {
     release(task.data);
     if (task.op === 'unseal' && task.into && task.into.byteLength > 0) releaseOwned(task.into);
   });
+}
+
+function unsealChecked(keys: MasterKeys, task: Extract<Task, { op: 'unseal' }>): Buffer {
+  const out = unseal(keys, task.type, task.id, task.data, task.maxSize, task.expectedSize, task.into);
+  // Here rather than on the main thread, which has the plaintext's other work to do: the bytes are still in this
+  // core's cache.
+  if (task.checkId && chunkIdOf(keys, out) !== task.id) throw new EnvelopeError('content does not match its ID');
+  return out;
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === ROLE) serve();
@@ -179,6 +187,22 @@ export class PipelinePool {
    * a consumer done with it can recycle it in turn.
    */
   unseal(type: ObjectType, id: string, data: Uint8Array, maxSize: number, expectedSize?: number): Promise<Buffer> {
+    return this.submitUnseal(type, id, data, maxSize, expectedSize, false);
+  }
+
+  /** unseal() of a chunk that also proves its plaintext is the one its ID names (HMAC), or rejects with EnvelopeError. */
+  unsealChunk(id: string, data: Uint8Array, maxSize: number, expectedSize: number): Promise<Buffer> {
+    return this.submitUnseal('chunk', id, data, maxSize, expectedSize, true);
+  }
+
+  private submitUnseal(
+    type: ObjectType,
+    id: string,
+    data: Uint8Array,
+    maxSize: number,
+    expectedSize: number | undefined,
+    checkId: boolean,
+  ): Promise<Buffer> {
     const into = expectedSize !== undefined && expectedSize >= MAPPED_FROM ? chunkBuffer(expectedSize) : undefined;
     return this.submit({
       op: 'unseal',
@@ -188,6 +212,7 @@ export class PipelinePool {
       maxSize,
       ...(expectedSize !== undefined ? { expectedSize } : {}),
       ...(into ? { into: Buffer.from(into.buffer, 0, into.buffer.byteLength) } : {}),
+      ...(checkId ? { checkId } : {}),
     });
   }
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { chunkBuffer, largeBuffer, ownsBuffer, recycle } from '../../src/pipeline/buffers.ts';
-import { seal } from '../../src/pipeline/envelope.ts';
+import { chunkIdOf, EnvelopeError, seal } from '../../src/pipeline/envelope.ts';
 import { PipelinePool } from '../../src/pipeline/pool.ts';
 import { backupStreams } from '../../src/repo/backup.ts';
 import { findArtifact, readArtifact } from '../../src/repo/read.ts';
@@ -55,6 +55,33 @@ describe('a pipeline pool started before the keys', () => {
     ).rejects.toMatchObject({ kind: 'wrong-key' });
     expect(close).toHaveBeenCalledTimes(1);
     expect(setKeys).not.toHaveBeenCalled();
+  });
+});
+
+describe('unsealChunk', () => {
+  it("proves the plaintext is the one the chunk's ID names, and rejects one sealed under another chunk's ID", async () => {
+    const pool = new PipelinePool(1);
+    try {
+      const keys = { encryption: randomBytes(32), chunkId: randomBytes(32) };
+      pool.setKeys(keys);
+      const plain = Buffer.alloc(3 * 1024 * 1024, 'a row\n');
+      const id = chunkIdOf(keys, plain);
+      expect((await pool.unsealChunk(id, seal(keys, 'chunk', id, plain, 1), 8 << 20, plain.length)).equals(plain)).toBe(
+        true,
+      );
+      // Authentic (sealed with the repository's keys under that ID), but not that chunk's content: only a writer
+      // with the keys and a bug makes one.
+      const other = chunkIdOf(keys, Buffer.from('another chunk'));
+      const wrong = pool.unsealChunk(other, seal(keys, 'chunk', other, plain, 1), 8 << 20, plain.length);
+      await expect(wrong).rejects.toThrow(EnvelopeError);
+      await expect(wrong).rejects.toThrow(/content does not match its ID/);
+      // unseal() alone does not check: it serves any object.
+      expect((await pool.unseal('chunk', other, seal(keys, 'chunk', other, plain, 1), 8 << 20)).equals(plain)).toBe(
+        true,
+      );
+    } finally {
+      await pool.close();
+    }
   });
 });
 
