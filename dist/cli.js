@@ -8,7 +8,7 @@ import "./chunks/chunk-B5MALTEK.js";
 // src/cli/index.ts
 await runCommand(
   new URL(import.meta.url),
-  async (proc) => (await import("./chunks/main-XO6U35UQ.js")).main(process.argv.slice(2), {
+  async (proc) => (await import("./chunks/main-ZVNN54ZU.js")).main(process.argv.slice(2), {
     get stdin() {
       return proc.stdin;
     },

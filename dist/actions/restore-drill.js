@@ -6,4 +6,4 @@ import "../chunks/chunk-V4PBMTIV.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore-drill.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-K7KLQIWR.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-CKSTVSCC.js")).run());

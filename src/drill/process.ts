@@ -11,8 +11,25 @@ export function logTail(file: string, lines = 30): string {
   return all.slice(-lines).join('\n');
 }
 
-/** Asks the kernel for a free loopback port. */
+/**
+ * Ports freePort has handed out in this process. The kernel may give a port again as soon as freePort closes it,
+ * before the server it was for binds it: a Neo4j whose set-initial-password took seconds before its start found
+ * its port taken by a server started beside it.
+ */
+const handedOut = new Set<number>();
+
+/** Asks the kernel for a free loopback port, one this process has not been given before. */
 export async function freePort(): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await kernelPort();
+    if (!handedOut.has(port) || attempt >= 50) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

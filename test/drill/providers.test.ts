@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { BackdrillConfig } from '../../src/config/schema.ts';
-import { tcpOpen } from '../../src/drill/process.ts';
+import { freePort, tcpOpen } from '../../src/drill/process.ts';
 import { endpointOf } from '../../src/drill/providers.ts';
 import { runDrill } from '../../src/drill/runner.ts';
 import { dockerAvailable, sandboxImage } from '../../src/drill/testcontainers.ts';
@@ -112,6 +112,16 @@ drill: { provider: testcontainers }
     });
     expect(endpointOf('qdrant', 'http://[::1]:6334')).toEqual({ host: '::1', port: 6334 });
     expect(endpointOf('qdrant', 'not a url')).toBeUndefined();
+  });
+});
+
+describe('free ports', () => {
+  it('are never handed out twice in one process, though the kernel gives a closed port again', async () => {
+    // Servers of one drill (and the test services) each take a port and bind it seconds later: with a thousand
+    // draws from the kernel's ephemeral range, dozens would repeat.
+    const ports = [];
+    for (let i = 0; i < 1000; i++) ports.push(await freePort());
+    expect(new Set(ports).size).toBe(ports.length);
   });
 });
 

@@ -112,8 +112,7 @@ async function startOnce(bin: string): Promise<MinioServer> {
   const logFile = join(root, 'minio.log');
 
   const apiPort = await freePort();
-  let consolePort = await freePort();
-  while (consolePort === apiPort) consolePort = await freePort();
+  const consolePort = await freePort();
   const accessKeyId = `bd${randomBytes(8).toString('hex')}`;
   const secretAccessKey = randomBytes(24).toString('hex');
 
