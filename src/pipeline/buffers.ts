@@ -92,9 +92,17 @@ export function chunkBuffer(n: number): Buffer {
  * at least MAPPED_FROM large (smaller memory comes from malloc's arenas, reused anyway); frees it otherwise, as
  * release does. Memory kept leaves every view of it empty: nothing can read the next chunk's bytes through `b`.
  */
-export function recycle(b: Uint8Array): void {
+export function recycle(
+  b: Uint8Array,
+  /**
+   * Keep it only while fewer memories than this wait for reuse. A restore's readers give memory back one chunk at
+   * a time, as they take the next: a few spare memories serve them all, and more is memory held for nothing when a
+   * reader ends (its chunks in flight all come back at once).
+   */
+  keepBelow = SPARE_MAX,
+): void {
   const ab = b.buffer as Transferable;
-  if (!ownsBuffer(b) || ab.byteLength < MAPPED_FROM) {
+  if (!ownsBuffer(b) || ab.byteLength < MAPPED_FROM || spare.length >= keepBelow) {
     release(b);
     return;
   }

@@ -31,6 +31,9 @@ export function findArtifact(snapshot: Snapshot, name: string): Artifact {
  */
 const RELEASE_MIN_BYTES = 1 << 20;
 
+/** Memories of consumed chunks kept for the next chunks read (buffers.ts recycle), across all readers. */
+const READ_SPARE = 2;
+
 export async function* readArtifact(
   repo: Repository,
   artifact: Artifact,
@@ -92,7 +95,7 @@ export async function* readArtifact(
     total += part.length;
     yield part;
     // Its memory takes the next chunk read (pipeline/pool.ts unseal), or is freed.
-    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) recycle(chunk);
+    if (options.releaseConsumed && chunk.length >= RELEASE_MIN_BYTES) recycle(chunk, READ_SPARE);
   }
   if (total !== end - start) {
     throw new BackdrillError(

@@ -118,6 +118,20 @@ describe('chunk memory', () => {
     }
   });
 
+  it('is kept for reuse only while fewer memories than asked wait: a reader that ends frees the rest', () => {
+    const MiB = 1024 * 1024;
+    // 12 MiB less a page, kept; then 10 MiB less a page, given back when one memory waits already: freed.
+    const kept = largeBuffer(11.5 * MiB);
+    const keptCapacity = kept.buffer.byteLength;
+    recycle(kept);
+    const freed = largeBuffer(9.5 * MiB);
+    recycle(freed, 1);
+    expect(freed.length).toBe(0);
+    // A 9 MiB chunk would take the smaller memory, had it been kept.
+    const next = chunkBuffer(9 * MiB);
+    expect(next.buffer.byteLength).toBe(keptCapacity);
+  });
+
   it('a restore decompresses each chunk into the memory of one it was done with', async () => {
     const pool = new PipelinePool(1);
     try {
