@@ -8,7 +8,7 @@ import "./chunks/chunk-B5MALTEK.js";
 // src/cli/index.ts
 await runCommand(
   new URL(import.meta.url),
-  async (proc) => (await import("./chunks/main-I6UVIQW4.js")).main(process.argv.slice(2), {
+  async (proc) => (await import("./chunks/main-GEEW5ON4.js")).main(process.argv.slice(2), {
     get stdin() {
       return proc.stdin;
     },

@@ -6,4 +6,4 @@ import "../chunks/chunk-VBP2FRQE.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/backup.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-Q5ORXYP4.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/backup-CJOPO2KL.js")).run());

@@ -6,4 +6,4 @@ import "../chunks/chunk-VBP2FRQE.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/prune.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/prune-GX6B6Q6I.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/prune-B7YZIEEF.js")).run());

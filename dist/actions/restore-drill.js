@@ -6,4 +6,4 @@ import "../chunks/chunk-VBP2FRQE.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore-drill.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-7K7WJ2I4.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-drill-3CIO7XDQ.js")).run());

@@ -6,4 +6,4 @@ import "../chunks/chunk-VBP2FRQE.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/restore.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-YRTADEK7.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/restore-76RKKYJ2.js")).run());

@@ -6,4 +6,4 @@ import "../chunks/chunk-VBP2FRQE.js";
 import "../chunks/chunk-B5MALTEK.js";
 
 // src/actions/entry/verify.ts
-await runCommand(new URL(import.meta.url), async () => (await import("../chunks/verify-JHLDWUTT.js")).run());
+await runCommand(new URL(import.meta.url), async () => (await import("../chunks/verify-QXWAFJ4V.js")).run());

@@ -190,7 +190,10 @@ export class PipelinePool {
     return this.submitUnseal(type, id, data, maxSize, expectedSize, false);
   }
 
-  /** unseal() of a chunk that also proves its plaintext is the one its ID names (HMAC), or rejects with EnvelopeError. */
+  /**
+   * unseal() of a chunk that also proves its plaintext is the one its ID names (HMAC), or rejects with
+   * EnvelopeError.
+   */
   unsealChunk(id: string, data: Uint8Array, maxSize: number, expectedSize: number): Promise<Buffer> {
     return this.submitUnseal('chunk', id, data, maxSize, expectedSize, true);
   }

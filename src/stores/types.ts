@@ -24,8 +24,9 @@ export interface ArtifactSource {
   size(name: string): number;
   /**
    * Bytes of an artifact, each chunk authenticated before it is yielded. With `{ releaseConsumed: true }` each
-   * chunk's memory is reused or freed when the next is asked for: only for stream.pipeline into a writable, or code done
-   * with a chunk before it awaits the next. With `{ range }` only those bytes (just the chunks that hold them).
+   * chunk's memory is reused or freed when the next is asked for: only for stream.pipeline into a writable, or
+   * code done with a chunk before it awaits the next. With `{ range }` only those bytes (just the chunks that hold
+   * them).
    */
   open(name: string, options?: { releaseConsumed?: boolean; range?: ByteRange }): AsyncIterable<Buffer>;
   /**
